@@ -1,0 +1,120 @@
+package io.prism.batch.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A persistent priority queue of tasks with lease-based claims. SPI.
+ *
+ * <p>Claims return the highest priority first and, within a priority, the oldest enqueued;
+ * a task that failed and is retried goes behind fresh work of its priority. A claim is a
+ * {@link Lease} with a fencing token; a holder must {@link #heartbeat} before the lease expires
+ * or the task may be reclaimed by {@link #releaseExpired} and claimed by another worker, after
+ * which the first holder's {@link #complete} and {@link #fail} return false.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface TaskQueue extends AutoCloseable {
+
+  /**
+   * Adds tasks; a task whose dedupe key is already in the queue (in any state) is skipped.
+   * Returns after the tasks are durable.
+   *
+   * @param tasks the tasks to add
+   * @return which were accepted and which were duplicates
+   */
+  EnqueueResult enqueue(Collection<Task> tasks);
+
+  /**
+   * Claims up to {@code max} tasks whose not-before time has passed.
+   *
+   * @param workerId who claims
+   * @param max the most tasks to claim
+   * @param leaseTime how long the lease lasts without a heartbeat
+   * @return the leases, best first; empty when nothing is claimable
+   */
+  List<Lease> claim(String workerId, int max, Duration leaseTime);
+
+  /**
+   * Extends a lease.
+   *
+   * @param lease the lease
+   * @param leaseTime the new lease time from now
+   * @return the extended lease, or empty if the lease was lost
+   */
+  Optional<Lease> heartbeat(Lease lease, Duration leaseTime);
+
+  /**
+   * Marks a claimed task succeeded.
+   *
+   * @param lease the lease under which it ran
+   * @param output the processor's output ({@code ""} when none)
+   * @return false if the lease was lost and nothing was recorded
+   */
+  boolean complete(Lease lease, String output);
+
+  /**
+   * Records a failure of a claimed task.
+   *
+   * @param lease the lease under which it ran
+   * @param error the failure message
+   * @param retryAt when to try again; empty to fail the task for good
+   * @return false if the lease was lost and nothing was recorded
+   */
+  boolean fail(Lease lease, String error, Optional<Instant> retryAt);
+
+  /**
+   * Returns a running task to pending without counting the attempt, e.g. when a worker stops.
+   *
+   * @param lease the lease to give up
+   * @return false if the lease was already lost
+   */
+  boolean release(Lease lease);
+
+  /**
+   * Cancels every task that is not terminal and not running. Running tasks are left to their
+   * workers, which end them with {@link #cancelRunning}.
+   *
+   * @return the number of tasks cancelled
+   */
+  int cancelPending();
+
+  /**
+   * Marks a running task cancelled.
+   *
+   * @param lease its lease
+   * @return false if the lease was already lost
+   */
+  boolean cancelRunning(Lease lease);
+
+  /**
+   * Returns running tasks whose lease expired before {@code now} to pending, so another worker
+   * can claim them. Their next claim carries a newer fencing token.
+   *
+   * @param now the current time
+   * @return how many were released
+   */
+  int releaseExpired(Instant now);
+
+  /**
+   * Looks a task up.
+   *
+   * @param taskId the id
+   * @return its record, or empty
+   */
+  Optional<TaskRecord> get(String taskId);
+
+  /**
+   * Counts the tasks by state.
+   *
+   * @return the counts
+   */
+  QueueStats stats();
+
+  /** Releases the queue's resources. Tasks are kept where the queue is durable. */
+  @Override
+  void close();
+}
