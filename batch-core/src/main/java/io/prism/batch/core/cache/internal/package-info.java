@@ -1,0 +1,2 @@
+/** Implementation details of the cache tiers; not a public API. */
+package io.prism.batch.core.cache.internal;

@@ -1,0 +1,50 @@
+package io.prism.batch.core.store;
+
+import static io.prism.batch.core.store.StoreAssertions.assertSameJob;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prism.batch.api.data.JobRecord;
+import io.prism.batch.api.data.JobStatus;
+import io.prism.batch.api.data.JobStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileJobStoreTest extends JobStoreContract {
+  @TempDir Path dir;
+
+  @Override
+  protected JobStore newStore() {
+    return FileJobStore.builder().directory(dir).build();
+  }
+
+  @Nested
+  class InMemory extends JobStoreContract {
+    @Override
+    protected JobStore newStore() {
+      return FileJobStore.inMemory();
+    }
+  }
+
+  @Test
+  void shouldReadBackWhatItWroteAfterAReopenAndKeepCountingIds() throws IOException {
+    JobRecord a = store.create(JobRecord.pending("a", "watchlist_warm", "scheduled", 3, T0));
+    JobRecord b = store.create(JobRecord.pending("b", "rag_sync", "manual", 4, T0));
+    JobRecord bDone = b.started(T0).finished(JobStatus.SUCCESS, T0.plusSeconds(5), 1, 1, 0,
+        Optional.empty(), "{\"ok\":true}");
+    store.update(bDone);
+    store.close();
+
+    store = newStore();
+
+    assertSameJob(store.get(a.id()).orElseThrow(), a);
+    assertSameJob(store.get(b.id()).orElseThrow(), bDone);
+    assertThat(store.create(JobRecord.pending("c", "rag_sync", "manual", 4, T0)).id())
+        .isGreaterThan(b.id());
+    assertThat(FileRecordStoreTest.names(dir.resolve(FileJobStore.SUBDIRECTORY)))
+        .containsExactlyInAnyOrder(".lock", "job-1.json", "job-2.json", "job-3.json");
+  }
+}
