@@ -3,7 +3,6 @@ package io.prism.batch.api;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * One unit of work: an immutable value.
@@ -47,12 +46,11 @@ public record Task(
   /** The longest id, type or dedupe key accepted. */
   public static final int MAX_KEY_LENGTH = 200;
 
-  private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
   /** Checks every field; see {@link InvalidInputException} for the message form. */
   public Task {
     requireKey("id", id);
-    if (type == null || !TYPE.matcher(type).matches()) {
+    if (!isValidType(type)) {
       throw new InvalidInputException(
           "type", type, "must be 1-100 characters of letters, digits, '_', '.', ':' or '-'");
     }
@@ -89,6 +87,22 @@ public record Task(
    */
   public Task withAttempts(int newAttempts, Instant newNotBefore) {
     return new Task(id, type, dedupeKey, priority, payload, newAttempts, newNotBefore);
+  }
+
+  // A loop, not a regex: tasks are rebuilt on every claim and this check is on the hot path.
+  private static boolean isValidType(String type) {
+    if (type == null || type.isEmpty() || type.length() > 100) {
+      return false;
+    }
+    for (int i = 0; i < type.length(); i++) {
+      char c = type.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.' || c == ':' || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void requireKey(String field, String value) {

@@ -415,11 +415,11 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
         lastSample = now;
       }
       if (bus.hasSubscribers() && now - lastProgress >= progressEvery) {
-        bus.publish(new BatchEvent.Progress(batchId(), now(), progress.snapshot(batchId(), status, now)));
+        publishUnlessFinished(new BatchEvent.Progress(batchId(), now(), progress.snapshot(batchId(), status, now)));
         lastProgress = now;
       }
       if (bus.hasSubscribers() && now - lastHeartbeat >= heartbeatEvery) {
-        bus.publish(new BatchEvent.Heartbeat(batchId(), now(), progress.running()));
+        publishUnlessFinished(new BatchEvent.Heartbeat(batchId(), now(), progress.running()));
         lastHeartbeat = now;
       }
       if (now - lastLeaseBeat >= leaseBeatEvery) {
@@ -450,9 +450,20 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
     completeResult(s);
   }
 
+  /** Publishes a supervisor event; never after the completed event. */
+  private void publishUnlessFinished(BatchEvent e) {
+    synchronized (finished) {
+      if (!finished.get()) {
+        bus.publish(e);
+      }
+    }
+  }
+
   private void completeResult(BatchStatus s) {
-    if (!finished.compareAndSet(false, true)) {
-      return;
+    synchronized (finished) {
+      if (!finished.compareAndSet(false, true)) {
+        return;
+      }
     }
     status = s;
     long now = System.nanoTime();
