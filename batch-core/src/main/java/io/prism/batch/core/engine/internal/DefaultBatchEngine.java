@@ -161,6 +161,16 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
     progress = tracker;
     tracker.sample(startNanos);
     status = BatchStatus.RUNNING;
+    if (queue instanceof io.prism.batch.core.queue.JournaledTaskQueue j) {
+      io.prism.batch.core.queue.RecoveryReport rr = j.recoveryReport();
+      rr.corruptTail().ifPresent(tail -> {
+        LOG.warn("batch {}: the journal's tail was damaged and cut off: {}", batchId(), tail);
+        publishStatus(BatchStatus.RUNNING, "journal tail damaged and cut off: " + tail);
+      });
+      if (rr.runningRequeued() > 0) {
+        LOG.info("batch {}: {} tasks that were running at the crash will run again", batchId(), rr.runningRequeued());
+      }
+    }
     publishStatus(BatchStatus.RUNNING, resumed
         ? "resumed with " + before.open() + " open tasks, " + enq.accepted().size() + " new"
         : "started with " + enq.accepted().size() + " tasks");
