@@ -32,7 +32,20 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Subclasses create a fresh, empty tier per test and say how time passes: a tier on a
  * controllable clock advances it; a tier on real time passes a short real time to live and lets
- * {@link #passTime} do nothing, since expiry is polled for with a deadline.
+ * {@link #passTime} do nothing, since expiry is polled for with a deadline. An adapter module
+ * depends on batch-core's test-jar and subclasses it against its real backend:
+ *
+ * <pre>{@code
+ * class RedisCacheTierIT extends CacheTierContract {
+ *   protected CacheTier createTier() {
+ *     return RedisCacheTier.builder().keyPrefix(uniquePrefix).build();
+ *   }
+ *   protected Duration shortTtl() {
+ *     return Duration.ofMillis(1_500);
+ *   }
+ *   protected void passTime(Duration d) {}
+ * }
+ * }</pre>
  */
 public abstract class CacheTierContract {
 

@@ -1,0 +1,2 @@
+/** Implementation details of the Redis adapters; not a public API. */
+package io.prism.batch.redis.internal;
