@@ -25,8 +25,32 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class MigrationsIT {
-  private static final List<String> TABLES = List.of("batch_jobs", "batch_performance_metrics",
-      "market_data", "prism_schema_version", "user_watchlists", "watchlist_usage_stats");
+  /** Every table the shipped scripts create, plus the version table, sorted. */
+  private static final List<String> TABLES = createdTables();
+
+  private static List<String> createdTables() {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>(List.of("prism_schema_version"));
+    java.util.regex.Pattern create =
+        java.util.regex.Pattern.compile("CREATE TABLE \\$\\{schema\\}\\.(\\w+)");
+    for (String script : PostgresMigrations.available().values()) {
+      String path = PostgresMigrations.LOCATION + "/" + script;
+      try (var in = MigrationsIT.class.getClassLoader().getResourceAsStream(path)) {
+        String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = create.matcher(sql);
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+      } catch (java.io.IOException | NullPointerException e) {
+        throw new AssertionError("cannot read migration " + path, e);
+      }
+    }
+    // the shipped V1 tables must always be among them
+    if (!names.containsAll(List.of("batch_jobs", "batch_performance_metrics", "market_data",
+        "user_watchlists", "watchlist_usage_stats"))) {
+      throw new AssertionError("V1 tables missing from " + names);
+    }
+    return List.copyOf(names);
+  }
 
   private static PostgresDataSource db;
   private final List<String> schemas = new ArrayList<>();

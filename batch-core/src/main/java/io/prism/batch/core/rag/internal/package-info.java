@@ -1,0 +1,2 @@
+/** Implementation details of the RAG sync: JSON, number formatting, file codecs, plugins. */
+package io.prism.batch.core.rag.internal;
