@@ -59,7 +59,7 @@ class RateLimitTest {
     // 1,200 per minute = one permit per 50 ms. Start times are taken after the permit, so a
     // thread descheduled in between can record late; allow two such slips per window.
     long totalMillis = (sorted.get(sorted.size() - 1) - sorted.get(0)) / 1_000_000;
-    assertThat(totalMillis).isGreaterThanOrEqualTo(39 * 50 - 50);
+    assertThat(totalMillis).isGreaterThanOrEqualTo(39 * 50 - 200);
     for (int i = 0; i + 12 < sorted.size(); i++) {
       long spanMillis = (sorted.get(i + 12) - sorted.get(i)) / 1_000_000;
       assertThat(spanMillis).as("span of calls %d..%d", i, i + 12).isGreaterThanOrEqualTo(500);

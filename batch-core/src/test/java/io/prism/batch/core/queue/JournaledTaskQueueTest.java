@@ -60,14 +60,22 @@ class JournaledTaskQueueTest extends TaskQueueContract {
 
   /** Copies the directory of a live queue, as a crash would leave it. */
   private Path crashCopy() throws IOException {
-    Path copy = tmp.resolve("crash-" + dirs.incrementAndGet());
-    Files.createDirectories(copy);
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, copy.resolve(f.getFileName()));
+    // The background writer may rotate (rename, delete) files while we copy: a file that
+    // vanished mid-copy means the listing is stale, so copy again from a fresh listing.
+    for (int attempt = 1; ; attempt++) {
+      Path copy = tmp.resolve("crash-" + dirs.incrementAndGet());
+      Files.createDirectories(copy);
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, copy.resolve(f.getFileName()));
+        }
+        return copy;
+      } catch (java.nio.file.NoSuchFileException e) {
+        if (attempt == 10) {
+          throw e;
+        }
       }
     }
-    return copy;
   }
 
   private static Path onlySegment(Path directory) throws IOException {
