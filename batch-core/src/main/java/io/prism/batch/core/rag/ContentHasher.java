@@ -3,7 +3,7 @@ package io.prism.batch.core.rag;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.data.DataKey;
-import io.prism.batch.core.rag.internal.RagJson;
+import io.prism.batch.core.internal.CanonicalJson;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -86,7 +86,7 @@ public final class ContentHasher {
    * @throws InvalidInputException naming {@code payload} if it is not JSON
    */
   public String canonical(String payloadJson) {
-    return RagJson.canonical(RagJson.parse("payload", payloadJson), volatileFields);
+    return canonical(CanonicalJson.parse("payload", payloadJson));
   }
 
   /**
@@ -97,7 +97,7 @@ public final class ContentHasher {
    * @throws InvalidInputException naming {@code payload} if it is not JSON
    */
   public String recordHash(String payloadJson) {
-    return RagJson.sha256(canonical(payloadJson));
+    return CanonicalJson.sha256(canonical(payloadJson));
   }
 
   /**
@@ -132,7 +132,7 @@ public final class ContentHasher {
    */
   String versionHashOfCanonical(DataKey key, String canonicalPayload, String embeddingModel,
       String chunkerFingerprint, String renderedText) {
-    return RagJson.sha256(FORMAT + "\nkey=" + key + "\nmodel=" + embeddingModel
+    return CanonicalJson.sha256(FORMAT + "\nkey=" + key + "\nmodel=" + embeddingModel
         + "\nchunker=" + chunkerFingerprint + "\nrecord=" + canonicalPayload
         + "\ntext=" + renderedText);
   }
@@ -154,7 +154,7 @@ public final class ContentHasher {
    * @return the canonical text
    */
   String canonical(JsonNode payload) {
-    return RagJson.canonical(payload, volatileFields);
+    return CanonicalJson.canonical(payload, volatileFields, CanonicalJson.Scope.EVERY_LEVEL);
   }
 
   private static void requireText(String field, String value) {

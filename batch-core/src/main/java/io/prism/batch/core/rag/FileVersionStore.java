@@ -8,7 +8,7 @@ import io.prism.batch.api.rag.DataVersion;
 import io.prism.batch.api.rag.VectorMapping;
 import io.prism.batch.api.rag.VersionStatus;
 import io.prism.batch.api.rag.VersionStore;
-import io.prism.batch.core.rag.internal.RagJson;
+import io.prism.batch.core.internal.CanonicalJson;
 import io.prism.batch.core.rag.internal.VersionDocs;
 import io.prism.batch.core.rag.internal.VersionDocs.KeyDoc;
 import io.prism.batch.core.rag.internal.VersionDocs.MappingDoc;
@@ -81,12 +81,7 @@ public final class FileVersionStore implements VersionStore {
     this.dir = dir;
     this.clock = clock;
     if (dir != null) {
-      try {
-        load();
-      } catch (RuntimeException e) {
-        dir.close();
-        throw e;
-      }
+      load();
     }
   }
 
@@ -123,7 +118,7 @@ public final class FileVersionStore implements VersionStore {
     Objects.requireNonNull(key, "key");
     requireText("dataHash", dataHash);
     requireText("embeddingModel", embeddingModel);
-    RagJson.parse("sourceData", sourceData);
+    CanonicalJson.parse("sourceData", sourceData);
     lock.writeLock().lock();
     try {
       ensureOpen();
@@ -586,9 +581,9 @@ public final class FileVersionStore implements VersionStore {
      * @throws JournalCorruptedException if a file is damaged
      */
     public FileVersionStore build() {
-      StoreDirectory d = directory == null ? null
-          : StoreDirectory.open(directory.resolve(SUBDIRECTORY));
-      return new FileVersionStore(d, clock);
+      return directory == null ? new FileVersionStore(null, clock)
+          : StoreDirectory.open(directory.resolve(SUBDIRECTORY),
+              d -> new FileVersionStore(d, clock));
     }
   }
 }

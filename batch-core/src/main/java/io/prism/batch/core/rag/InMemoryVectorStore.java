@@ -73,12 +73,7 @@ public final class InMemoryVectorStore implements VectorStore {
     this.dir = dir;
     this.flushEveryWrite = flushEveryWrite;
     if (dir != null) {
-      try {
-        load();
-      } catch (RuntimeException e) {
-        dir.close();
-        throw e;
-      }
+      load();
     }
   }
 
@@ -537,9 +532,9 @@ public final class InMemoryVectorStore implements VectorStore {
      * @throws io.prism.batch.api.JournalCorruptedException if a collection file is damaged
      */
     public InMemoryVectorStore build() {
-      StoreDirectory d = directory == null ? null
-          : StoreDirectory.open(directory.resolve(SUBDIRECTORY));
-      return new InMemoryVectorStore(d, flushEveryWrite);
+      return directory == null ? new InMemoryVectorStore(null, flushEveryWrite)
+          : StoreDirectory.open(directory.resolve(SUBDIRECTORY),
+              d -> new InMemoryVectorStore(d, flushEveryWrite));
     }
   }
 }

@@ -5,7 +5,7 @@ import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.data.DataKey;
 import io.prism.batch.api.data.DataTypes;
 import io.prism.batch.api.data.Exchange;
-import io.prism.batch.core.rag.internal.RagJson;
+import io.prism.batch.core.internal.CanonicalJson;
 import io.prism.batch.core.rag.internal.Sections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,7 +78,7 @@ public final class MarketDocumentRenderer implements DocumentRenderer {
     if (own != null) {
       return own.render(key, payloadJson);
     }
-    JsonNode p = RagJson.parse("payload", payloadJson);
+    JsonNode p = CanonicalJson.parse("payload", payloadJson);
     Optional<String> name = names.name(key.stockCode()).or(() -> Sections.nameIn(p));
     String label = types.find(key.dataType()).map(t -> t.label()).orElse(key.dataType());
     String header = name.map(n -> n + "（" + code(key) + "）" + label)

@@ -283,8 +283,7 @@ public final class RagQuery {
 
   private record Candidate(String collection, VectorMatch match) {
     String versionId() {
-      Object v = match.metadata().get(RagSyncProcessor.META_VERSION_ID);
-      return v == null ? "" : v.toString();
+      return ChunkVectors.versionId(match.metadata());
     }
   }
 

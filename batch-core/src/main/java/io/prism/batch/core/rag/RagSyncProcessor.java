@@ -18,7 +18,7 @@ import io.prism.batch.api.rag.VectorMapping;
 import io.prism.batch.api.rag.VectorStore;
 import io.prism.batch.api.rag.VersionStatus;
 import io.prism.batch.api.rag.VersionStore;
-import io.prism.batch.core.rag.internal.RagJson;
+import io.prism.batch.core.internal.CanonicalJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -168,7 +168,7 @@ public final class RagSyncProcessor implements Processor {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("stockCode", key.stockCode());
     p.put("dataType", key.dataType());
-    return Task.builder(TASK_TYPE).dedupeKey(TASK_TYPE + ":" + key).payload(RagJson.write(p))
+    return Task.builder(TASK_TYPE).dedupeKey(TASK_TYPE + ":" + key).payload(CanonicalJson.write(p))
         .build();
   }
 
@@ -184,10 +184,10 @@ public final class RagSyncProcessor implements Processor {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("stockCode", record.key().stockCode());
     p.put("dataType", record.key().dataType());
-    p.put("record", RagJson.parse("payload", record.payload()));
+    p.put("record", CanonicalJson.parse("payload", record.payload()));
     return Task.builder(TASK_TYPE)
         .dedupeKey(TASK_TYPE + ":" + record.key() + ":" + record.contentHash())
-        .payload(RagJson.write(p)).build();
+        .payload(CanonicalJson.write(p)).build();
   }
 
   /**
@@ -333,36 +333,19 @@ public final class RagSyncProcessor implements Processor {
       }
       int embedded = 0;
       for (Map.Entry<String, List<VectorMapping>> e : byCollection.entrySet()) {
+        String collection = e.getKey();
         Set<String> present = new HashSet<>();
-        for (VectorEntry v : vectors.get(e.getKey(),
+        for (VectorEntry v : vectors.get(collection,
             e.getValue().stream().map(VectorMapping::vectorId).toList())) {
           present.add(v.id());
         }
-        List<VectorMapping> missing = e.getValue().stream()
-            .filter(m -> !present.contains(m.vectorId())).toList();
-        for (int from = 0; from < missing.size(); from += embedBatchSize) {
-          List<VectorMapping> slice = missing.subList(from,
-              Math.min(missing.size(), from + embedBatchSize));
-          List<float[]> vs = embedder.embed(slice.stream().map(VectorMapping::chunkText)
-              .toList());
-          if (vs == null || vs.size() != slice.size()) {
-            throw new BatchException("embedder " + embedder.modelId() + " returned a wrong "
-                + "number of vectors for " + slice.size() + " texts");
-          }
-          List<VectorEntry> entries = new ArrayList<>();
-          for (int i = 0; i < slice.size(); i++) {
-            VectorMapping m = slice.get(i);
-            Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put(META_STOCK_CODE, key.stockCode());
-            meta.put(META_DATA_TYPE, key.dataType());
-            meta.put(META_VERSION_ID, t.versionId());
-            meta.put(META_CHUNK_INDEX, m.chunkIndex());
-            entries.add(new VectorEntry(m.vectorId(), vs.get(i), m.chunkText(), meta));
-          }
-          ensure(e.getKey());
-          vectors.upsert(e.getKey(), entries);
-          embedded += entries.size();
-        }
+        List<ChunkVectors.MappedChunk> missing = e.getValue().stream()
+            .filter(m -> !present.contains(m.vectorId()))
+            .map(m -> new ChunkVectors.MappedChunk(t, m)).toList();
+        embedded += ChunkVectors.reembed(embedder, embedBatchSize, missing, entries -> {
+          ensure(collection);
+          vectors.upsert(collection, entries);
+        });
       }
       Optional<DataVersion> current = versions.active(key);
       DataVersion activated = versions.activate(t.versionId());
@@ -536,16 +519,11 @@ public final class RagSyncProcessor implements Processor {
     }
     for (int from = 0; from < texts.size(); from += embedBatchSize) {
       List<String> slice = texts.subList(from, Math.min(texts.size(), from + embedBatchSize));
-      List<float[]> out = embedder.embed(List.copyOf(slice));
-      if (out == null || out.size() != slice.size()) {
-        throw new BatchException("embedder " + embedder.modelId() + " returned "
-            + (out == null ? "null" : out.size() + " vectors") + " for " + slice.size()
-            + " texts");
-      }
+      List<float[]> out = ChunkVectors.embed(embedder, slice);
       for (int k = 0; k < out.size(); k++) {
         int[] w = where.get(from + k);
         Prepared p = started.get(w[0]);
-        p.vectors[w[1]] = Objects.requireNonNull(out.get(k), "embedder returned a null vector");
+        p.vectors[w[1]] = out.get(k);
         p.embedded++;
       }
     }
@@ -680,7 +658,7 @@ public final class RagSyncProcessor implements Processor {
   // ------------------------------------------------------------------ tasks and locks
 
   private Target target(Task task) {
-    JsonNode p = RagJson.parse("payload", task.payload());
+    JsonNode p = CanonicalJson.parse("payload", task.payload());
     String code = p.path("stockCode").asText("");
     String type = p.path("dataType").asText("");
     DataKey key;
@@ -695,7 +673,7 @@ public final class RagSyncProcessor implements Processor {
     if (inline.isMissingNode() || inline.isNull()) {
       return fromStore(key);
     }
-    return new Target(key, inline.isTextual() ? inline.asText() : RagJson.write(inline));
+    return new Target(key, inline.isTextual() ? inline.asText() : CanonicalJson.write(inline));
   }
 
   private Target fromStore(DataKey key) {
@@ -770,12 +748,8 @@ public final class RagSyncProcessor implements Processor {
       List<VectorEntry> out = new ArrayList<>();
       for (int i = 0; i < chunks.size(); i++) {
         if (!kept[i]) {
-          Map<String, Object> meta = new LinkedHashMap<>();
-          meta.put(META_STOCK_CODE, key.stockCode());
-          meta.put(META_DATA_TYPE, key.dataType());
-          meta.put(META_VERSION_ID, pending.versionId());
-          meta.put(META_CHUNK_INDEX, i);
-          out.add(new VectorEntry(ids.get(i), vectors[i], chunks.get(i).text(), meta));
+          out.add(new VectorEntry(ids.get(i), vectors[i], chunks.get(i).text(),
+              ChunkVectors.metadata(key, pending.versionId(), i)));
         }
       }
       return out;

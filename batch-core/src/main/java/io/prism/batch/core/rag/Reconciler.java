@@ -9,6 +9,7 @@ import io.prism.batch.api.rag.VectorMapping;
 import io.prism.batch.api.rag.VectorStore;
 import io.prism.batch.api.rag.VersionStatus;
 import io.prism.batch.api.rag.VersionStore;
+import io.prism.batch.core.rag.ChunkVectors.MappedChunk;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,13 +169,13 @@ public final class Reconciler {
     }
 
     // expected: what the active versions map, by collection and vector id
-    Map<String, Map<String, Expected>> expected = new TreeMap<>();
+    Map<String, Map<String, MappedChunk>> expected = new TreeMap<>();
     Set<String> activeAtStart = new HashSet<>();
     for (DataVersion v : versions.byStatus(VersionStatus.ACTIVE)) {
       activeAtStart.add(v.versionId());
       for (VectorMapping m : versions.mappings(v.versionId())) {
         expected.computeIfAbsent(m.collection(), c -> new LinkedHashMap<>())
-            .put(m.vectorId(), new Expected(v, m));
+            .put(m.vectorId(), new MappedChunk(v, m));
       }
     }
     Set<String> names = new TreeSet<>(expected.keySet());
@@ -197,7 +198,7 @@ public final class Reconciler {
     return report;
   }
 
-  private ReconcileReport.CollectionReport collection(String c, Map<String, Expected> expected,
+  private ReconcileReport.CollectionReport collection(String c, Map<String, MappedChunk> expected,
       Set<String> activeAtStart, Set<String> stalePending, boolean apply) {
     vectors.ensureCollection(c);
     Set<String> stored = new LinkedHashSet<>(vectors.ids(c, Map.of()));
@@ -219,8 +220,7 @@ public final class Reconciler {
     Map<String, String> versionOf = new HashMap<>();
     for (List<String> page : pages(extra)) {
       for (VectorEntry e : vectors.get(c, page)) {
-        Object v = e.metadata().get(RagSyncProcessor.META_VERSION_ID);
-        versionOf.put(e.id(), v == null ? "" : v.toString());
+        versionOf.put(e.id(), ChunkVectors.versionId(e.metadata()));
       }
     }
     Set<String> pendingNow = new HashSet<>();
@@ -247,10 +247,10 @@ public final class Reconciler {
       List<String> present = expected.keySet().stream().filter(stored::contains).toList();
       for (List<String> page : pages(present)) {
         for (VectorEntry e : vectors.get(c, page)) {
-          Expected x = expected.get(e.id());
+          MappedChunk x = expected.get(e.id());
           Object v = e.metadata().get(RagSyncProcessor.META_VERSION_ID);
-          if (!e.text().equals(x.mapping.chunkText())
-              || !x.version.versionId().equals(v == null ? null : v.toString())) {
+          if (!e.text().equals(x.mapping().chunkText())
+              || !x.version().versionId().equals(v == null ? null : v.toString())) {
             mismatched.add(e.id());
           }
         }
@@ -264,45 +264,25 @@ public final class Reconciler {
     toWrite.addAll(mismatched);
     if (apply && !toWrite.isEmpty()) {
       Set<String> stillActive = versions.activeAmong(
-          toWrite.stream().map(id -> expected.get(id).version.versionId()).toList());
-      List<Expected> redo = new ArrayList<>();
+          toWrite.stream().map(id -> expected.get(id).version().versionId()).toList());
+      List<MappedChunk> redo = new ArrayList<>();
       for (String id : toWrite) {
-        Expected x = expected.get(id);
-        if (!stillActive.contains(x.version.versionId())) {
+        MappedChunk x = expected.get(id);
+        if (!stillActive.contains(x.version().versionId())) {
           continue;
         }
-        if (!x.version.embeddingModel().equals(embedder.modelId())) {
+        if (!x.version().embeddingModel().equals(embedder.modelId())) {
           unrepairable++;
           continue;
         }
         redo.add(x);
       }
-      for (int from = 0; from < redo.size(); from += embedBatchSize) {
-        List<Expected> slice = redo.subList(from, Math.min(redo.size(), from + embedBatchSize));
-        List<float[]> vs = embedder.embed(slice.stream().map(x -> x.mapping.chunkText())
-            .toList());
-        if (vs.size() != slice.size()) {
-          throw new io.prism.batch.api.BatchException("embedder " + embedder.modelId()
-              + " returned " + vs.size() + " vectors for " + slice.size() + " texts");
-        }
-        List<VectorEntry> entries = new ArrayList<>();
-        for (int i = 0; i < slice.size(); i++) {
-          Expected x = slice.get(i);
-          Map<String, Object> meta = new LinkedHashMap<>();
-          meta.put(RagSyncProcessor.META_STOCK_CODE, x.version.key().stockCode());
-          meta.put(RagSyncProcessor.META_DATA_TYPE, x.version.key().dataType());
-          meta.put(RagSyncProcessor.META_VERSION_ID, x.version.versionId());
-          meta.put(RagSyncProcessor.META_CHUNK_INDEX, x.mapping.chunkIndex());
-          entries.add(new VectorEntry(x.mapping.vectorId(), vs.get(i), x.mapping.chunkText(),
-              meta));
-        }
-        vectors.upsert(c, entries);
-        repaired += entries.size();
-      }
+      repaired += ChunkVectors.reembed(embedder, embedBatchSize, redo,
+          entries -> vectors.upsert(c, entries));
     } else if (!apply) {
       for (String id : toWrite) {
         if (embedder != null
-            && !expected.get(id).version.embeddingModel().equals(embedder.modelId())) {
+            && !expected.get(id).version().embeddingModel().equals(embedder.modelId())) {
           unrepairable++;
         }
       }
@@ -324,8 +304,6 @@ public final class Reconciler {
     }
     return out;
   }
-
-  private record Expected(DataVersion version, VectorMapping mapping) {}
 
   /** Builds a {@link Reconciler}. Not thread-safe. */
   public static final class Builder {

@@ -1,7 +1,7 @@
 package io.prism.batch.core.rag;
 
 import io.prism.batch.api.data.DataKey;
-import io.prism.batch.core.rag.internal.RagJson;
+import io.prism.batch.core.internal.CanonicalJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +55,6 @@ public record SyncResult(DataKey key, Status status, String versionId, int chunk
     m.put("reused", reused);
     previousVersionId.ifPresent(p -> m.put("previousVersionId", p));
     cleanupError.ifPresent(e -> m.put("cleanupError", e));
-    return RagJson.write(m);
+    return CanonicalJson.write(m);
   }
 }

@@ -9,11 +9,11 @@ import io.prism.batch.api.BatchResult;
 import io.prism.batch.api.TaskFailure;
 import io.prism.batch.api.TaskState;
 import io.prism.batch.core.engine.EngineMetrics.TypeSnapshot;
+import io.prism.batch.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -141,7 +141,7 @@ public final class RunReport {
 
   /**
    * Writes {@code <batchId>.md}, {@code .json} and {@code .html} into a directory, each
-   * through a temp file and an atomic rename.
+   * replaced atomically and durably (temporary file, fsync, rename, fsync of the directory).
    *
    * @param dir the directory, created if missing
    * @return the three paths
@@ -157,9 +157,7 @@ public final class RunReport {
 
   private Path write(Path dir, String ext, String text) throws IOException {
     Path target = dir.resolve(result.batchId() + ext);
-    Path tmp = dir.resolve(result.batchId() + ext + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.replace(target, text.getBytes(StandardCharsets.UTF_8));
     return target;
   }
 

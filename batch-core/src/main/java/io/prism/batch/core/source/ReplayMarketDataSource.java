@@ -8,8 +8,8 @@ import io.prism.batch.api.data.DataKey;
 import io.prism.batch.api.data.DataRecord;
 import io.prism.batch.api.data.DataType;
 import io.prism.batch.api.data.MarketDataSource;
+import io.prism.batch.core.internal.CanonicalJson;
 import io.prism.batch.core.source.internal.AkShapes;
-import io.prism.batch.core.source.internal.CanonicalJson;
 import io.prism.batch.core.source.internal.ReplayFixtures;
 import io.prism.batch.core.source.internal.Simulation;
 import java.time.Clock;
@@ -58,9 +58,7 @@ public final class ReplayMarketDataSource implements MarketDataSource {
   /** Default report periods of the financial summary, {@value}; the AKShare source's default. */
   public static final int DEFAULT_FINANCIAL_PERIODS = 8;
 
-  private static final Set<String> TYPES = Set.of(DataType.DAILY_QUOTES,
-      DataType.COMPANY_PROFILE, DataType.FINANCIAL, DataType.ANNOUNCEMENTS, DataType.SHAREHOLDERS,
-      DataType.LONGHUBANG);
+  private static final Set<String> TYPES = AkShapes.DATA_TYPES;
   private static final DateTimeFormatter BASIC = DateTimeFormatter.BASIC_ISO_DATE;
 
   /** The immutable replay data, loaded by the first build. */
@@ -153,8 +151,7 @@ public final class ReplayMarketDataSource implements MarketDataSource {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    return payload(key, stock, now).map(p -> new DataRecord(
-        key, AkShapes.text(p), CanonicalJson.contentHash(p), now, NAME, false));
+    return payload(key, stock, now).map(p -> AkShapes.record(key, p, now, NAME));
   }
 
   private Optional<ObjectNode> payload(DataKey key, ReplayFixtures.Stock s, Instant now) {
@@ -291,10 +288,7 @@ public final class ReplayMarketDataSource implements MarketDataSource {
      * @return this builder
      */
     public Builder dailyTradingDays(int days) {
-      if (days < 1 || days > 5000) {
-        throw new InvalidInputException("dailyTradingDays", days, "must be between 1 and 5000");
-      }
-      this.dailyTradingDays = days;
+      this.dailyTradingDays = Simulation.dailyTradingDays(days);
       return this;
     }
 
@@ -306,10 +300,7 @@ public final class ReplayMarketDataSource implements MarketDataSource {
      * @return this builder
      */
     public Builder financialPeriods(int periods) {
-      if (periods < 1 || periods > 200) {
-        throw new InvalidInputException("financialPeriods", periods, "must be between 1 and 200");
-      }
-      this.financialPeriods = periods;
+      this.financialPeriods = Simulation.financialPeriods(periods);
       return this;
     }
 

@@ -10,7 +10,6 @@ import io.prism.batch.api.data.DataType;
 import io.prism.batch.api.data.MarketDataSource;
 import io.prism.batch.api.data.StockCode;
 import io.prism.batch.core.source.internal.AkShapes;
-import io.prism.batch.core.source.internal.CanonicalJson;
 import io.prism.batch.core.source.internal.Simulation;
 import io.prism.batch.core.source.internal.SyntheticData;
 import java.time.Clock;
@@ -20,7 +19,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -74,9 +72,7 @@ public final class SyntheticMarketDataSource implements MarketDataSource {
   /** Default report periods of the financial summary, {@value}. */
   public static final int DEFAULT_FINANCIAL_PERIODS = 8;
 
-  private static final Set<String> TYPES = Collections.unmodifiableSet(new LinkedHashSet<>(
-      List.of(DataType.DAILY_QUOTES, DataType.COMPANY_PROFILE, DataType.FINANCIAL,
-          DataType.ANNOUNCEMENTS, DataType.SHAREHOLDERS, DataType.LONGHUBANG)));
+  private static final Set<String> TYPES = AkShapes.DATA_TYPES;
 
   /** {first code, range size, weight} per board. */
   private static final int[][] BOARDS = {
@@ -186,8 +182,7 @@ public final class SyntheticMarketDataSource implements MarketDataSource {
     }
     Instant now = clock.instant();
     ObjectNode p = payload(key, version * 0x9E3779B97F4A7C15L + revision(key), now);
-    return Optional.of(new DataRecord(
-        key, AkShapes.text(p), CanonicalJson.contentHash(p), now, NAME, false));
+    return Optional.of(AkShapes.record(key, p, now, NAME));
   }
 
   private ObjectNode payload(DataKey key, long v, Instant now) {
@@ -376,10 +371,7 @@ public final class SyntheticMarketDataSource implements MarketDataSource {
      * @return this builder
      */
     public Builder dailyTradingDays(int days) {
-      if (days < 1 || days > 5000) {
-        throw new InvalidInputException("dailyTradingDays", days, "must be between 1 and 5000");
-      }
-      this.dailyTradingDays = days;
+      this.dailyTradingDays = Simulation.dailyTradingDays(days);
       return this;
     }
 
@@ -390,10 +382,7 @@ public final class SyntheticMarketDataSource implements MarketDataSource {
      * @return this builder
      */
     public Builder financialPeriods(int periods) {
-      if (periods < 1 || periods > 200) {
-        throw new InvalidInputException("financialPeriods", periods, "must be between 1 and 200");
-      }
-      this.financialPeriods = periods;
+      this.financialPeriods = Simulation.financialPeriods(periods);
       return this;
     }
 

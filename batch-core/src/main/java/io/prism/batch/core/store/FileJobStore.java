@@ -224,13 +224,7 @@ public final class FileJobStore implements JobStore {
         throw new InvalidInputException(
             "directory", null, "must be set; use FileJobStore.inMemory() for no files");
       }
-      StoreDirectory d = StoreDirectory.open(directory.resolve(SUBDIRECTORY));
-      try {
-        return new FileJobStore(d);
-      } catch (RuntimeException e) {
-        d.close();
-        throw e;
-      }
+      return StoreDirectory.open(directory.resolve(SUBDIRECTORY), FileJobStore::new);
     }
   }
 }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -350,13 +349,7 @@ public final class FileRecordStore implements RecordStore {
         throw new InvalidInputException(
             "directory", null, "must be set; use FileRecordStore.inMemory() for no files");
       }
-      StoreDirectory d = StoreDirectory.open(directory.resolve(SUBDIRECTORY));
-      try {
-        return new FileRecordStore(d);
-      } catch (RuntimeException e) {
-        d.close();
-        throw e;
-      }
+      return StoreDirectory.open(directory.resolve(SUBDIRECTORY), FileRecordStore::new);
     }
   }
 }

@@ -464,13 +464,8 @@ public final class FileWatchlistStore implements WatchlistStore {
         throw new InvalidInputException(
             "directory", null, "must be set; use buildInMemory() for no files");
       }
-      StoreDirectory d = StoreDirectory.open(directory.resolve(SUBDIRECTORY));
-      try {
-        return new FileWatchlistStore(this, d);
-      } catch (RuntimeException e) {
-        d.close();
-        throw e;
-      }
+      return StoreDirectory.open(
+          directory.resolve(SUBDIRECTORY), d -> new FileWatchlistStore(this, d));
     }
 
     /**

@@ -1,18 +1,18 @@
 package io.prism.batch.core.engine.internal;
 
 import io.prism.batch.api.BatchException;
+import io.prism.batch.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.Optional;
 
 /**
  * Counts one resource's calls per day. With a file, the count survives a restart: each
- * consumed call rewrites a one-line file ({@code date count}) through a temp file and an atomic
- * rename, so a crash leaves either the old or the new count.
+ * consumed call rewrites a one-line file ({@code date count}) atomically and durably ({@link
+ * AtomicFiles}), so a crash leaves either the old or the new count.
  */
 final class QuotaLedger {
   private final long quota;
@@ -64,9 +64,7 @@ final class QuotaLedger {
   private void store(Path f) {
     try {
       Files.createDirectories(f.toAbsolutePath().getParent());
-      Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-      Files.writeString(tmp, day + " " + used + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.replace(f, (day + " " + used + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new BatchException("cannot write quota ledger " + f + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package io.prism.batch.core.rag.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prism.batch.core.internal.CanonicalJson;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -67,7 +68,7 @@ public final class Fmt {
     if (v.isValueNode()) {
       return date(v.asText().trim());
     }
-    return RagJson.write(v);
+    return CanonicalJson.write(v);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.prism.batch.core.rag.internal;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.prism.batch.api.JournalCorruptedException;
 import io.prism.batch.api.rag.VectorEntry;
+import io.prism.batch.core.internal.CanonicalJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -61,7 +62,7 @@ public final class VectorFiles {
       for (VectorEntry e : entries) {
         string(out, e.id());
         string(out, e.text());
-        string(out, RagJson.write(e.metadata()));
+        string(out, CanonicalJson.write(e.metadata()));
         float[] v = e.vector();
         out.writeInt(v.length);
         for (float f : v) {

@@ -1,2 +1,2 @@
-/** Implementation details of the RAG sync: JSON, number formatting, file codecs, plugins. */
+/** Implementation details of the RAG sync: number formatting, file codecs, plugins. */
 package io.prism.batch.core.rag.internal;

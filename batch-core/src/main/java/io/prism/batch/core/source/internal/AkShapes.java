@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prism.batch.api.data.DataKey;
+import io.prism.batch.api.data.DataRecord;
+import io.prism.batch.api.data.DataType;
+import io.prism.batch.core.internal.CanonicalJson;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +41,11 @@ public final class AkShapes {
   public static final String LONGHUBANG = "stock_lhb_stock_detail_em";
   /** The listing dates of a stock on the 龙虎榜: {@code stock_lhb_stock_detail_date_em}. */
   public static final String LONGHUBANG_DATES = "stock_lhb_stock_detail_date_em";
+
+  /** The data types with a payload shape: all six built-in types, in their usual order. */
+  public static final Set<String> DATA_TYPES = Collections.unmodifiableSet(new LinkedHashSet<>(
+      List.of(DataType.DAILY_QUOTES, DataType.COMPANY_PROFILE, DataType.FINANCIAL,
+          DataType.ANNOUNCEMENTS, DataType.SHAREHOLDERS, DataType.LONGHUBANG)));
 
   private static final Pattern PERIOD = Pattern.compile("\\d{8}");
 
@@ -177,12 +187,22 @@ public final class AkShapes {
   }
 
   /**
-   * Writes a payload as compact JSON.
+   * Makes the record of a payload, as the AKShare source does: its compact JSON and its {@link
+   * CanonicalJson#contentHash content hash}, never stale.
    *
+   * @param key the key
    * @param payload the payload
-   * @return the compact JSON text
+   * @param fetchedAt the fetch time
+   * @param source the source name
+   * @return the record
    */
-  public static String text(ObjectNode payload) {
+  public static DataRecord record(
+      DataKey key, ObjectNode payload, Instant fetchedAt, String source) {
+    return new DataRecord(
+        key, text(payload), CanonicalJson.contentHash(payload), fetchedAt, source, false);
+  }
+
+  private static String text(ObjectNode payload) {
     try {
       return CanonicalJson.MAPPER.writeValueAsString(payload);
     } catch (JsonProcessingException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prism.batch.api.data.DataKey;
+import io.prism.batch.core.internal.CanonicalJson;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.prism.batch.core.source.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.prism.batch.api.BatchException;
+import io.prism.batch.core.internal.CanonicalJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;

@@ -7,7 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 
-/** Helpers shared by the offline sources: simulated latency and plugin settings. */
+/** Helpers shared by the offline sources: simulated latency, setting checks, plugin settings. */
 public final class Simulation {
   private Simulation() {}
 
@@ -42,6 +42,34 @@ public final class Simulation {
       throw new InvalidInputException("latency", latency, "must be between zero and one minute");
     }
     return latency;
+  }
+
+  /**
+   * Checks how many trading days of daily quotes a record holds.
+   *
+   * @param days the value
+   * @return it
+   * @throws InvalidInputException naming {@code dailyTradingDays} unless 1 to 5000
+   */
+  public static int dailyTradingDays(int days) {
+    if (days < 1 || days > 5000) {
+      throw new InvalidInputException("dailyTradingDays", days, "must be between 1 and 5000");
+    }
+    return days;
+  }
+
+  /**
+   * Checks how many report periods the financial summary keeps.
+   *
+   * @param periods the value
+   * @return it
+   * @throws InvalidInputException naming {@code financialPeriods} unless 1 to 200
+   */
+  public static int financialPeriods(int periods) {
+    if (periods < 1 || periods > 200) {
+      throw new InvalidInputException("financialPeriods", periods, "must be between 1 and 200");
+    }
+    return periods;
   }
 
   /**

@@ -1,5 +1,6 @@
 /**
  * Implementation details of the offline sources: replay data loading, payload shaping, the
- * canonical content hash, the synthetic generator and the plugins. Not a public API.
+ * synthetic generator and the plugins (the content hash is {@link
+ * io.prism.batch.core.internal.CanonicalJson#contentHash}). Not a public API.
  */
 package io.prism.batch.core.source.internal;

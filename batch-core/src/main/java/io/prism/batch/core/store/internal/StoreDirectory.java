@@ -1,33 +1,30 @@
 package io.prism.batch.core.store.internal;
 
 import io.prism.batch.api.BatchException;
+import io.prism.batch.core.internal.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * A directory owned by one store: held with an exclusive file lock, written only by atomic
- * replacement (temporary file, fsync, rename, fsync of the directory), so a reader or a restart
- * never sees a half-written file.
+ * replacement ({@link AtomicFiles}: temporary file, fsync, rename, fsync of the directory), so a
+ * reader or a restart never sees a half-written file.
  *
  * <p>Not thread-safe; the stores call it under their own write lock.
  */
 public final class StoreDirectory implements AutoCloseable {
-  private static final String TMP_SUFFIX = ".tmp";
-
   private final Path dir;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -63,13 +60,38 @@ public final class StoreDirectory implements AutoCloseable {
             "store directory " + abs + " is already open in another store or process");
       }
       StoreDirectory d = new StoreDirectory(abs, ch, l);
-      d.removeLeftovers();
+      AtomicFiles.removeTemporaryFiles(abs);
       return d;
     } catch (IOException e) {
       closeQuietly(ch);
       throw new BatchException("cannot open store directory " + abs + ": " + e, e);
     } catch (RuntimeException e) {
       closeQuietly(ch);
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a directory for a store and passes it to the store's constructor; if the constructor
+   * fails (a damaged file, say), the directory is closed again, so a failed build never keeps the
+   * lock.
+   *
+   * @param dir the directory
+   * @param store makes the store from the opened directory, reading its files
+   * @param <T> the store type
+   * @return the store
+   * @throws BatchException if the directory cannot be created or another store holds it
+   */
+  public static <T> T open(Path dir, Function<StoreDirectory, T> store) {
+    StoreDirectory d = open(dir);
+    try {
+      return store.apply(d);
+    } catch (RuntimeException e) {
+      try {
+        d.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }
@@ -128,18 +150,9 @@ public final class StoreDirectory implements AutoCloseable {
    */
   public void write(String name, byte[] bytes) {
     Path target = dir.resolve(name);
-    Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + TMP_SUFFIX);
     try {
-      writeSynced(tmp, bytes);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      syncDirectory();
+      AtomicFiles.replace(target, bytes);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
       throw new BatchException("cannot write " + target + ": " + e, e);
     }
   }
@@ -156,26 +169,21 @@ public final class StoreDirectory implements AutoCloseable {
     Map<String, Path> temps = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, byte[]> e : writes.entrySet()) {
-        Path tmp = dir.resolve("." + e.getKey() + "." + UUID.randomUUID() + TMP_SUFFIX);
+        Path tmp = AtomicFiles.temporaryFor(dir.resolve(e.getKey()));
         temps.put(e.getKey(), tmp);
-        writeSynced(tmp, e.getValue());
+        AtomicFiles.writeSynced(tmp, e.getValue());
       }
       for (Map.Entry<String, Path> e : temps.entrySet()) {
-        Files.move(e.getValue(), dir.resolve(e.getKey()), StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.moveIntoPlace(e.getValue(), dir.resolve(e.getKey()));
       }
       temps.clear();
       for (String name : deletes) {
         Files.deleteIfExists(dir.resolve(name));
       }
-      syncDirectory();
+      AtomicFiles.syncDirectory(dir);
     } catch (IOException e) {
       for (Path tmp : temps.values()) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+        AtomicFiles.deleteQuietly(tmp, e);
       }
       throw new BatchException("cannot write store files in " + dir + ": " + e, e);
     }
@@ -190,7 +198,7 @@ public final class StoreDirectory implements AutoCloseable {
     Path p = dir.resolve(name);
     try {
       if (Files.deleteIfExists(p)) {
-        syncDirectory();
+        AtomicFiles.syncDirectory(dir);
       }
     } catch (IOException e) {
       throw new BatchException("cannot delete " + p + ": " + e, e);
@@ -208,38 +216,6 @@ public final class StoreDirectory implements AutoCloseable {
       throw new BatchException("cannot unlock store directory " + dir + ": " + e, e);
     } finally {
       closeQuietly(lockChannel);
-    }
-  }
-
-  private static void writeSynced(Path file, byte[] bytes) throws IOException {
-    try (FileChannel ch = FileChannel.open(
-        file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-  }
-
-  private void removeLeftovers() throws IOException {
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "." + "*" + TMP_SUFFIX)) {
-      for (Path p : ds) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  private void syncDirectory() throws IOException {
-    // POSIX needs an fsync of the directory to make a rename durable; some platforms (Windows)
-    // cannot open a directory for reading, and there the rename is already durable.
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
-        return;
-      }
-      throw e;
     }
   }
 
