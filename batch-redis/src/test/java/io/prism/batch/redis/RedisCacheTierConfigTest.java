@@ -28,7 +28,7 @@ class RedisCacheTierConfigTest {
     assertThatThrownBy(() -> RedisCacheTier.builder().uri(""))
         .isInstanceOfSatisfying(
             InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("uri"));
-    assertThatThrownBy(() -> RedisFireLock.builder().uri("redis://"))
+    assertThatThrownBy(() -> RedisFireGuard.builder().uri("redis://"))
         .isInstanceOfSatisfying(
             InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("uri"));
   }
@@ -37,7 +37,7 @@ class RedisCacheTierConfigTest {
   void shouldAcceptPasswordTlsAndDatabaseIndexInTheUri() {
     RedisCacheTier.builder().uri("rediss://user:pw@cache.internal:6380/5");
     RedisCacheTier.builder().uri("redis://:pw@[::1]:6379/0");
-    RedisFireLock.builder().uri("redis://cache.internal");
+    RedisFireGuard.builder().uri("redis://cache.internal");
   }
 
   @Test
@@ -55,9 +55,9 @@ class RedisCacheTierConfigTest {
     assertThatThrownBy(() -> RedisCacheTier.builder().keyPrefix("prism md:"))
         .isInstanceOfSatisfying(
             InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("keyPrefix"));
-    assertThatThrownBy(() -> RedisFireLock.builder().ownerId(" "))
+    assertThatThrownBy(() -> RedisFireGuard.builder().nodeId(" "))
         .isInstanceOfSatisfying(
-            InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("ownerId"));
+            InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("nodeId"));
   }
 
   @Test

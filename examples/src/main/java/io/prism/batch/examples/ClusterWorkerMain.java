@@ -1,0 +1,344 @@
+package io.prism.batch.examples;
+
+import io.prism.batch.akshare.AkToolsSource;
+import io.prism.batch.api.data.DataTypes;
+import io.prism.batch.api.data.MarketDataSource;
+import io.prism.batch.api.data.StockCode;
+import io.prism.batch.api.data.Watchlist;
+import io.prism.batch.api.schedule.FireAction;
+import io.prism.batch.api.schedule.FireGuard;
+import io.prism.batch.api.schedule.Misfire;
+import io.prism.batch.api.schedule.Schedule;
+import io.prism.batch.api.schedule.ScheduleFire;
+import io.prism.batch.api.schedule.ScheduleListener;
+import io.prism.batch.api.schedule.ScheduleStatus;
+import io.prism.batch.core.data.TieredDataPath;
+import io.prism.batch.core.engine.RateLimit;
+import io.prism.batch.core.engine.RateLimiters;
+import io.prism.batch.core.jobs.ChangeFeed;
+import io.prism.batch.core.jobs.JobResult;
+import io.prism.batch.core.jobs.WarmJobs;
+import io.prism.batch.core.schedule.LocalScheduler;
+import io.prism.batch.core.schedule.ScheduleConfigLoader;
+import io.prism.batch.core.source.ReplayMarketDataSource;
+import io.prism.batch.postgres.PostgresDataSource;
+import io.prism.batch.postgres.PostgresFireGuard;
+import io.prism.batch.postgres.PostgresJobStore;
+import io.prism.batch.postgres.PostgresMigrations;
+import io.prism.batch.postgres.PostgresRecordStore;
+import io.prism.batch.postgres.PostgresWatchlistStore;
+import io.prism.batch.redis.RedisCacheTier;
+import io.prism.batch.redis.RedisFireGuard;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node of a schedule cluster: a {@link LocalScheduler} whose fires are claimed from a shared
+ * {@link FireGuard} — a {@link PostgresFireGuard} (a unique fire row, the default) or a {@link
+ * RedisFireGuard} ({@code SET NX}) — so that however many nodes run, each slot of each schedule
+ * runs on exactly one of them. It registers the seed's schedules ({@link
+ * ScheduleConfigLoader#example()}: priority batches from 00:30, maintenance, market tasks on
+ * trading days, in Asia/Shanghai) with fire actions that run the {@link WarmJobs} on Redis (L1)
+ * and PostgreSQL (L2, watchlists, job records), and a heartbeat schedule (every 5 seconds by
+ * default) that only prints which node fired it, so that a cluster can be watched at work.
+ *
+ * <ul>
+ *   <li>{@code priority_batches.level_N} warms each active auto-batch watchlist of priority N
+ *       ({@link WarmJobs#warmWatchlist}, one job record per list);
+ *   <li>{@code maintenance_tasks.cache_cleanup} runs {@link WarmJobs#cacheClean()};
+ *   <li>{@code market_tasks.*} run {@link WarmJobs#marketScan} over the stocks of the active
+ *       auto-batch watchlists and every data type;
+ *   <li>{@code maintenance_tasks.performance_report} and {@code rag_optimization} print what
+ *       would run: they are not part of this example.
+ * </ul>
+ *
+ * <p><b>Running two.</b> Needs PostgreSQL and Redis (on the development machines: {@code
+ * pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start} and {@code
+ * redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no}). Build
+ * once from the repository root, then start one node per terminal:
+ *
+ * <pre>
+ * mvn -q -pl examples -am install -DskipTests
+ *
+ * # terminal 1
+ * mvn -q -pl examples exec:java -Dexec.mainClass=io.prism.batch.examples.ClusterWorkerMain \
+ *     -Dexec.args="--node=worker-1"
+ * # terminal 2
+ * mvn -q -pl examples exec:java -Dexec.mainClass=io.prism.batch.examples.ClusterWorkerMain \
+ *     -Dexec.args="--node=worker-2"
+ * </pre>
+ *
+ * <p>Each heartbeat slot is printed by one node only ({@code fired} there, {@code claimed
+ * elsewhere} on the other); stop one node and the other fires every slot; start it again and
+ * they share. Add {@code --guard=redis} to both to claim in Redis instead, and {@code
+ * --heartbeat="* * * * * *"} to fire every second. Run {@code RedisPostgresNightlyMain} once
+ * first to create the seed's test watchlists in the same schema, so the warm jobs have lists to
+ * warm. Ctrl-C stops a node; {@code --run-for=60} stops it after 60 seconds.
+ *
+ * <p>Options ({@code --name=value}; each falls back to the environment variable named, then to
+ * the default):
+ *
+ * <table>
+ *   <caption>options</caption>
+ *   <tr><th>option</th><th>environment</th><th>default</th></tr>
+ *   <tr><td>{@code --node}</td><td>{@code PRISM_NODE_ID}</td><td>process id and host</td></tr>
+ *   <tr><td>{@code --guard}</td><td>{@code PRISM_FIRE_GUARD}</td>
+ *       <td>{@code postgres}; or {@code redis}</td></tr>
+ *   <tr><td>{@code --heartbeat}</td><td>{@code PRISM_HEARTBEAT_CRON}</td>
+ *       <td><code>*&#47;5 * * * * *</code>; {@code off} for none</td></tr>
+ *   <tr><td>{@code --run-for}</td><td>{@code PRISM_RUN_FOR}</td>
+ *       <td>{@code 0}: seconds to run, 0 until stopped</td></tr>
+ *   <tr><td>{@code --redis}</td><td>{@code PRISM_REDIS_URI}</td>
+ *       <td>{@code redis://127.0.0.1:6379/0}</td></tr>
+ *   <tr><td>{@code --redis-prefix}</td><td>{@code PRISM_REDIS_PREFIX}</td>
+ *       <td>{@code prism:nightly:} (L1 keys; fire claims go under {@code
+ *       prism:cluster:fire:})</td></tr>
+ *   <tr><td>{@code --pg-url}</td><td>{@code PRISM_PG_URL}</td>
+ *       <td>{@code jdbc:postgresql://127.0.0.1:5432/test}</td></tr>
+ *   <tr><td>{@code --pg-user}</td><td>{@code PRISM_PG_USER}</td><td>{@code postgres}</td></tr>
+ *   <tr><td>{@code --pg-password}</td><td>{@code PRISM_PG_PASSWORD}</td><td>empty</td></tr>
+ *   <tr><td>{@code --schema}</td><td>{@code PRISM_PG_SCHEMA}</td>
+ *       <td>{@code prism_nightly}: the nightly example's lists and records, and the fire
+ *       rows</td></tr>
+ *   <tr><td>{@code --aktools}</td><td>{@code AKTOOLS_URL}</td>
+ *       <td>none: the replayed data (as of 2025-05-23) is L3</td></tr>
+ *   <tr><td>{@code --work}</td><td>{@code PRISM_WORK_DIR}</td>
+ *       <td>{@code target/prism-cluster/<node>}: the node's engine journals</td></tr>
+ * </table>
+ */
+public final class ClusterWorkerMain {
+  /** The name of the schedule that only prints which node fired it, {@value}. */
+  public static final String HEARTBEAT = "cluster.heartbeat";
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
+
+  private ClusterWorkerMain() {}
+
+  /**
+   * Runs one node until stopped.
+   *
+   * @param args {@code --name=value} options, see the class comment
+   * @throws InterruptedException if interrupted while running
+   */
+  public static void main(String[] args) throws InterruptedException {
+    // this example prints fires and refusals itself; with slf4j-simple, keep the scheduler's log
+    // to warnings (misfires)
+    System.setProperty(
+        "org.slf4j.simpleLogger.log." + LocalScheduler.class.getName(), "warn");
+    Map<String, String> opts = parse(args);
+    PrintStream out = System.out;
+    String node = opt(opts, "node", "PRISM_NODE_ID",
+        ManagementFactory.getRuntimeMXBean().getName());
+    String guardKind = opt(opts, "guard", "PRISM_FIRE_GUARD", "postgres").toLowerCase(Locale.ROOT);
+    if (!guardKind.equals("postgres") && !guardKind.equals("redis")) {
+      throw new IllegalArgumentException("--guard must be postgres or redis, got " + guardKind);
+    }
+    String heartbeat = opt(opts, "heartbeat", "PRISM_HEARTBEAT_CRON", "*/5 * * * * *");
+    long runFor = Long.parseLong(opt(opts, "run-for", "PRISM_RUN_FOR", "0"));
+    String redisUri = opt(opts, "redis", "PRISM_REDIS_URI", "redis://127.0.0.1:6379/0");
+    String prefix = opt(opts, "redis-prefix", "PRISM_REDIS_PREFIX", "prism:nightly:");
+    String pgUrl = opt(opts, "pg-url", "PRISM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    String schema = opt(opts, "schema", "PRISM_PG_SCHEMA", "prism_nightly");
+    String aktools = opt(opts, "aktools", "AKTOOLS_URL", "");
+    Path work = Path.of(opt(opts, "work", "PRISM_WORK_DIR",
+        "target/prism-cluster/" + node.replaceAll("[^A-Za-z0-9._-]", "_")));
+
+    MarketDataSource source = aktools.isEmpty()
+        ? ReplayMarketDataSource.builder().latency(Duration.ofMillis(50)).build()
+        : AkToolsSource.builder().baseUrl(aktools).build();
+    RateLimiters limits = RateLimiters.builder().limit(source.name(), aktools.isEmpty()
+        ? RateLimit.builder().requestsPerMinute(1_200).maxConcurrent(2).build()
+        : RateLimit.builder().requestsPerMinute(60).maxConcurrent(2).build()).build();
+
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "cluster-worker-stop"));
+
+    try (PostgresDataSource db = PostgresDataSource.builder().url(pgUrl)
+            .user(opt(opts, "pg-user", "PRISM_PG_USER", "postgres"))
+            .password(opt(opts, "pg-password", "PRISM_PG_PASSWORD", "")).build();
+        RedisCacheTier l1 = RedisCacheTier.builder().uri(redisUri).keyPrefix(prefix).build();
+        source) {
+      int version = PostgresMigrations.builder(db.jdbi()).schema(schema).build().migrate();
+      try (PostgresRecordStore l2 = PostgresRecordStore.builder(db.jdbi()).schema(schema)
+              .migrate(false).build();
+          PostgresWatchlistStore lists = PostgresWatchlistStore.builder(db.jdbi()).schema(schema)
+              .dataTypes(DataTypes.defaults()).migrate(false).build();
+          PostgresJobStore jobStore = PostgresJobStore.builder(db.jdbi()).schema(schema)
+              .migrate(false).build();
+          AutoCloseable guard = guardKind.equals("redis")
+              ? RedisFireGuard.builder().uri(redisUri).keyPrefix("prism:cluster:fire:")
+                  .nodeId(node).claimTtl(Duration.ofDays(1)).build()
+              : PostgresFireGuard.builder(db.jdbi()).schema(schema).nodeId(node)
+                  .migrate(false).build()) {
+        TieredDataPath path = TieredDataPath.builder().cache(l1).store(l2).source(source)
+            .rateLimiters(limits).onChange(new ChangeFeed()).build();
+        WarmJobs jobs = WarmJobs.builder()
+            .dataPath(path).cache(l1).store(l2).watchlists(lists).jobs(jobStore)
+            .parallelism(2).batchSize(20).journal(work.resolve("journal"))
+            .rateLimiters(limits, source.name())
+            .build();
+        out.printf("node %s: schema %s at version %d, fire guard %s%n", node, schema, version,
+            guard);
+
+        try (LocalScheduler scheduler = LocalScheduler.builder()
+            .fireGuard((FireGuard) guard)
+            .listener(new Printer(out, node))
+            .build()) {
+          for (Schedule s : ScheduleConfigLoader.example()) {
+            scheduler.register(s, action(s.name(), jobs, lists, out, node));
+          }
+          if (!heartbeat.equalsIgnoreCase("off")) {
+            scheduler.register(Schedule.builder(HEARTBEAT).cron(heartbeat)
+                .gracePeriod(Duration.ZERO).build(), fire -> out.printf(
+                    "%s %s fired %s (slot %s)%n", TIME.format(Instant.now()), node,
+                    HEARTBEAT, TIME.format(fire.scheduledTime())));
+          }
+          for (ScheduleStatus s : scheduler.list()) {
+            out.printf("  %-42s next %s%n", s.name(), s.nextFireTime()
+                .map(t -> t.toOffsetDateTime().toString()).orElse("never"));
+          }
+          scheduler.start();
+          out.printf("node %s running%s; Ctrl-C stops it%n", node,
+              runFor > 0 ? " for " + runFor + " s" : "");
+          if (runFor > 0) {
+            stop.await(runFor, TimeUnit.SECONDS);
+          } else {
+            stop.await();
+          }
+          out.printf("node %s stopping:%n", node);
+          for (ScheduleStatus s : scheduler.list()) {
+            if (s.firedCount() + s.deniedCount() + s.skippedCount() > 0) {
+              out.printf("  %-42s fired %d, claimed elsewhere %d, skipped %d, failed %d%n",
+                  s.name(), s.firedCount(), s.deniedCount(), s.skippedCount(), s.failedCount());
+            }
+          }
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("node " + node + " failed: " + e, e);
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /** What runs when one of the seed's schedules fires on this node. */
+  private static FireAction action(String name, WarmJobs jobs, PostgresWatchlistStore lists,
+      PrintStream out, String node) {
+    if (name.startsWith("priority_batches.level_")) {
+      int priority = Integer.parseInt(name.substring(name.length() - 1));
+      return fire -> {
+        List<Watchlist> due = new ArrayList<>();
+        for (Watchlist w : lists.activeAutoBatch()) {
+          if (w.priority() == priority) {
+            due.add(w);
+          }
+        }
+        log(out, node, fire, "warming " + due.size() + " watchlist(s) of priority " + priority);
+        for (Watchlist w : due) {
+          done(out, node, fire, jobs.warmWatchlist(w.id()));
+        }
+      };
+    }
+    if (name.equals("maintenance_tasks.cache_cleanup")) {
+      return fire -> {
+        log(out, node, fire, "cleaning the cache");
+        done(out, node, fire, jobs.cacheClean());
+      };
+    }
+    if (name.startsWith("market_tasks.")) {
+      return fire -> {
+        Set<String> stocks = new LinkedHashSet<>();
+        for (Watchlist w : lists.activeAutoBatch()) {
+          for (StockCode s : w.stocks()) {
+            stocks.add(s.code());
+          }
+        }
+        if (stocks.isEmpty()) {
+          log(out, node, fire, "no active auto-batch watchlist, nothing to scan");
+          return;
+        }
+        log(out, node, fire, "scanning " + stocks.size() + " stocks");
+        done(out, node, fire, jobs.marketScan(stocks, DataTypes.defaults().names()));
+      };
+    }
+    return fire -> log(out, node, fire, "would run " + name + " (not part of this example)");
+  }
+
+  private static void log(PrintStream out, String node, ScheduleFire fire, String what) {
+    out.printf("%s %s fired %s (slot %s): %s%n", TIME.format(Instant.now()), node,
+        fire.scheduleName(), fire.scheduledTime(), what);
+  }
+
+  private static void done(PrintStream out, String node, ScheduleFire fire, JobResult r) {
+    log(out, node, fire, String.format(Locale.ROOT, "job %d %s %s, processed %d, failed %d",
+        r.job().id(), r.job().jobType(), r.job().status(), r.job().processedCount(),
+        r.job().failedCount()));
+  }
+
+  /** Prints slots claimed by another node and misfires, as they happen. */
+  private static final class Printer implements ScheduleListener {
+    private final PrintStream out;
+    private final String node;
+
+    Printer(PrintStream out, String node) {
+      this.out = out;
+      this.node = node;
+    }
+
+    @Override
+    public void onFireDenied(String scheduleName, Instant scheduledTime) {
+      out.printf("%s %s skipped %s (slot %s): claimed elsewhere%n", TIME.format(Instant.now()),
+          node, scheduleName, TIME.format(scheduledTime));
+    }
+
+    @Override
+    public void onMisfire(Misfire m) {
+      out.printf("%s %s misfire of %s: %d slot(s) from %s to %s (%s)%s%n",
+          TIME.format(Instant.now()), node, m.scheduleName(), m.missedCount(), m.firstMissed(),
+          m.lastMissed(), m.cause(), m.firedLate() ? ", the latest fired late" : "");
+    }
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> m = new HashMap<>();
+    for (String a : args) {
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("options are --name=value, got " + a);
+      }
+      int eq = a.indexOf('=');
+      m.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "" : a.substring(eq + 1));
+    }
+    return m;
+  }
+
+  private static String opt(Map<String, String> opts, String name, String env, String fallback) {
+    String v = opts.get(name);
+    if (v == null || v.isEmpty()) {
+      v = System.getenv(env);
+    }
+    return v == null || v.isEmpty() ? fallback : v;
+  }
+}
