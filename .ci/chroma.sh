@@ -106,12 +106,14 @@ install() {
 }
 
 start() {
+  # The tests also need the official JS client from this checkout's install, even when a
+  # server (perhaps another checkout's) already answers on the port.
+  check_node
+  install
   if healthy; then
     say "Chroma already answers on $URL"
     return 0
   fi
-  check_node
-  install
   if pid="$(running_pid)"; then
     say "Chroma (pid $pid) is starting already; waiting for it"
   else
