@@ -25,6 +25,11 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * times. Any job type is accepted: the engine is generic, so the seed's four types are not a
  * constraint. {@link #recent} orders by creation time, newest first, then by id.
  *
+ * <p>A cancel request ({@link #requestCancel}) is the time in the column {@code
+ * cancel_requested_at}, set once while the job is pending or running; {@link #update} leaves it
+ * alone.
+ * Every JVM sharing the table sees it, so the JVM that runs the job can cancel it.
+ *
  * <p>{@code jsonb} keeps the JSON document, not its spelling: a result summary reads back with
  * PostgreSQL's spacing and key order. Times are kept to the microsecond.
  *
@@ -50,6 +55,8 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
   private final String selectById;
   private final String selectRecent;
   private final String selectRecentOfType;
+  private final String requestCancel;
+  private final String selectCancelRequested;
 
   private PostgresJobStore(Builder b) {
     super(b);
@@ -75,6 +82,11 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
         + " ORDER BY created_at DESC, id DESC LIMIT :limit");
     selectRecentOfType = sql("SELECT " + COLUMNS + " FROM " + t
         + " WHERE job_type = :jobType ORDER BY created_at DESC, id DESC LIMIT :limit");
+    requestCancel = sql("UPDATE " + t + " SET cancel_requested_at ="
+        + " COALESCE(cancel_requested_at, now()) WHERE id = :id"
+        + " AND status IN ('pending', 'running')");
+    selectCancelRequested = sql("SELECT cancel_requested_at IS NOT NULL FROM " + t
+        + " WHERE id = :id");
   }
 
   /**
@@ -126,6 +138,21 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
           : h.createQuery(selectRecent);
       return q.bind("limit", limit).map((rs, ctx) -> job(rs)).list();
     }));
+  }
+
+  @Override
+  public boolean requestCancel(long jobId) {
+    ensureOpen();
+    return Sql.call("request the cancel of job " + jobId, () -> jdbi.withHandle(h ->
+        h.createUpdate(requestCancel).bind("id", jobId).execute())) > 0;
+  }
+
+  @Override
+  public boolean cancelRequested(long jobId) {
+    ensureOpen();
+    return Sql.call("read the cancel request of job " + jobId, () -> jdbi.withHandle(h ->
+        h.createQuery(selectCancelRequested).bind("id", jobId).mapTo(Boolean.class).findOne()))
+        .orElse(false);
   }
 
   private static <T> T write(String what, Supplier<T> call) {

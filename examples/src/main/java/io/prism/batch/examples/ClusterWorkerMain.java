@@ -1,6 +1,7 @@
 package io.prism.batch.examples;
 
 import io.prism.batch.akshare.AkToolsSource;
+import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.DataTypes;
 import io.prism.batch.api.data.MarketDataSource;
 import io.prism.batch.api.data.StockCode;
@@ -16,6 +17,7 @@ import io.prism.batch.core.data.TieredDataPath;
 import io.prism.batch.core.engine.RateLimit;
 import io.prism.batch.core.engine.RateLimiters;
 import io.prism.batch.core.jobs.ChangeFeed;
+import io.prism.batch.core.jobs.JobControl;
 import io.prism.batch.core.jobs.JobResult;
 import io.prism.batch.core.jobs.WarmJobs;
 import io.prism.batch.core.schedule.LocalScheduler;
@@ -29,8 +31,12 @@ import io.prism.batch.postgres.PostgresRecordStore;
 import io.prism.batch.postgres.PostgresWatchlistStore;
 import io.prism.batch.redis.RedisCacheTier;
 import io.prism.batch.redis.RedisFireGuard;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +48,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One node of a schedule cluster: a {@link LocalScheduler} whose fires are claimed from a shared
@@ -89,6 +97,35 @@ import java.util.concurrent.TimeUnit;
  * first to create the seed's test watchlists in the same schema, so the warm jobs have lists to
  * warm. Ctrl-C stops a node; {@code --run-for=60} stops it after 60 seconds.
  *
+ * <p><b>Job control.</b> Each node has a {@link JobControl} over the shared job store and its
+ * scheduler, and types commands from standard input into it (the seed's {@code /api/v1/batch/*}
+ * endpoints, as a console):
+ *
+ * <pre>
+ * jobs [type] [limit]      list job records of the cluster, newest first
+ * job ID                   one job record
+ * trigger TYPE             run watchlist_warm, market_scan or cache_clean on this node now
+ * cancel ID                cancel a job, on whichever node runs it
+ * running                  the jobs this node runs
+ * schedules                the schedules, paused or not, and their next fire
+ * pause NAME|all           pause one schedule or all (on this node)
+ * resume NAME|all          resume one schedule or all (on this node)
+ * </pre>
+ *
+ * <p>Scheduled fires run their jobs through {@link JobControl#runHere}, so every job a node runs,
+ * scheduled or triggered, can be cancelled from any node: {@code cancel 42} typed on worker-2
+ * stops job 42 running on worker-1 within about a second (worker-1 finds the request in {@code
+ * batch_jobs.cancel_requested_at}), and its record ends {@code cancelled}. Without a console,
+ * a one-shot run cancels a job and exits:
+ *
+ * <pre>
+ * mvn -q -pl examples exec:java -Dexec.mainClass=io.prism.batch.examples.ClusterWorkerMain \
+ *     -Dexec.args="--cancel=42"
+ * </pre>
+ *
+ * <p>{@code --trigger=market_scan} triggers a job on the node as it starts. Stopping a node
+ * cancels the jobs it runs, so their records end {@code cancelled} rather than {@code running}.
+ *
  * <p>Options ({@code --name=value}; each falls back to the environment variable named, then to
  * the default):
  *
@@ -118,6 +155,11 @@ import java.util.concurrent.TimeUnit;
  *       <td>none: the replayed data (as of 2025-05-23) is L3</td></tr>
  *   <tr><td>{@code --work}</td><td>{@code PRISM_WORK_DIR}</td>
  *       <td>{@code target/prism-cluster/<node>}: the node's engine journals</td></tr>
+ *   <tr><td>{@code --trigger}</td><td>{@code PRISM_TRIGGER}</td>
+ *       <td>none: a job type to trigger on this node once it runs</td></tr>
+ *   <tr><td>{@code --cancel}</td><td>{@code PRISM_CANCEL_JOB}</td>
+ *       <td>none: cancel this job id wherever it runs, wait for its record, and exit (no
+ *       node is started)</td></tr>
  * </table>
  */
 public final class ClusterWorkerMain {
@@ -157,6 +199,14 @@ public final class ClusterWorkerMain {
     String aktools = opt(opts, "aktools", "AKTOOLS_URL", "");
     Path work = Path.of(opt(opts, "work", "PRISM_WORK_DIR",
         "target/prism-cluster/" + node.replaceAll("[^A-Za-z0-9._-]", "_")));
+    String trigger = opt(opts, "trigger", "PRISM_TRIGGER", "");
+    String cancel = opt(opts, "cancel", "PRISM_CANCEL_JOB", "");
+    String pgUser = opt(opts, "pg-user", "PRISM_PG_USER", "postgres");
+    String pgPassword = opt(opts, "pg-password", "PRISM_PG_PASSWORD", "");
+    if (!cancel.isEmpty()) {
+      cancelAndExit(Long.parseLong(cancel), pgUrl, pgUser, pgPassword, schema, out);
+      return;
+    }
 
     MarketDataSource source = aktools.isEmpty()
         ? ReplayMarketDataSource.builder().latency(Duration.ofMillis(50)).build()
@@ -177,8 +227,7 @@ public final class ClusterWorkerMain {
     }, "cluster-worker-stop"));
 
     try (PostgresDataSource db = PostgresDataSource.builder().url(pgUrl)
-            .user(opt(opts, "pg-user", "PRISM_PG_USER", "postgres"))
-            .password(opt(opts, "pg-password", "PRISM_PG_PASSWORD", "")).build();
+            .user(pgUser).password(pgPassword).build();
         RedisCacheTier l1 = RedisCacheTier.builder().uri(redisUri).keyPrefix(prefix).build();
         source) {
       int version = PostgresMigrations.builder(db.jdbi()).schema(schema).build().migrate();
@@ -206,9 +255,16 @@ public final class ClusterWorkerMain {
         try (LocalScheduler scheduler = LocalScheduler.builder()
             .fireGuard((FireGuard) guard)
             .listener(new Printer(out, node))
-            .build()) {
+            .build();
+            JobControl control = JobControl.builder().jobs(jobStore).scheduler(scheduler)
+                .register(WarmJobs.WATCHLIST_WARM, () -> jobs.watchlistWarm(WarmJobs.MANUAL))
+                .register(WarmJobs.MARKET_SCAN, () -> jobs.marketScan(
+                    watchedStocks(lists), DataTypes.defaults().names(), WarmJobs.MANUAL))
+                .register(WarmJobs.CACHE_CLEAN, () -> jobs.cacheClean(
+                    WarmJobs.Builder.DEFAULT_RETENTION, WarmJobs.MANUAL))
+                .build()) {
           for (Schedule s : ScheduleConfigLoader.example()) {
-            scheduler.register(s, action(s.name(), jobs, lists, out, node));
+            scheduler.register(s, action(s.name(), jobs, lists, control, out, node));
           }
           if (!heartbeat.equalsIgnoreCase("off")) {
             scheduler.register(Schedule.builder(HEARTBEAT).cron(heartbeat)
@@ -221,8 +277,12 @@ public final class ClusterWorkerMain {
                 .map(t -> t.toOffsetDateTime().toString()).orElse("never"));
           }
           scheduler.start();
-          out.printf("node %s running%s; Ctrl-C stops it%n", node,
+          out.printf("node %s running%s; Ctrl-C stops it; type help for job control%n", node,
               runFor > 0 ? " for " + runFor + " s" : "");
+          startConsole(control, out, node);
+          if (!trigger.isEmpty()) {
+            command(control, out, node, "trigger " + trigger);
+          }
           if (runFor > 0) {
             stop.await(runFor, TimeUnit.SECONDS);
           } else {
@@ -244,8 +304,17 @@ public final class ClusterWorkerMain {
     }
   }
 
-  /** What runs when one of the seed's schedules fires on this node. */
+  /**
+   * What runs when one of the seed's schedules fires on this node: the job, run through {@link
+   * JobControl#runHere} so that any node can cancel it.
+   */
   private static FireAction action(String name, WarmJobs jobs, PostgresWatchlistStore lists,
+      JobControl control, PrintStream out, String node) {
+    Consumer<ScheduleFire> work = work(name, jobs, lists, out, node);
+    return fire -> control.runHere(() -> work.accept(fire));
+  }
+
+  private static Consumer<ScheduleFire> work(String name, WarmJobs jobs, PostgresWatchlistStore lists,
       PrintStream out, String node) {
     if (name.startsWith("priority_batches.level_")) {
       int priority = Integer.parseInt(name.substring(name.length() - 1));
@@ -270,12 +339,7 @@ public final class ClusterWorkerMain {
     }
     if (name.startsWith("market_tasks.")) {
       return fire -> {
-        Set<String> stocks = new LinkedHashSet<>();
-        for (Watchlist w : lists.activeAutoBatch()) {
-          for (StockCode s : w.stocks()) {
-            stocks.add(s.code());
-          }
-        }
+        Set<String> stocks = watchedStocks(lists);
         if (stocks.isEmpty()) {
           log(out, node, fire, "no active auto-batch watchlist, nothing to scan");
           return;
@@ -285,6 +349,128 @@ public final class ClusterWorkerMain {
       };
     }
     return fire -> log(out, node, fire, "would run " + name + " (not part of this example)");
+  }
+
+  /** The stocks of the active auto-batch watchlists, which the market scans cover. */
+  private static Set<String> watchedStocks(PostgresWatchlistStore lists) {
+    Set<String> stocks = new LinkedHashSet<>();
+    for (Watchlist w : lists.activeAutoBatch()) {
+      for (StockCode s : w.stocks()) {
+        stocks.add(s.code());
+      }
+    }
+    return stocks;
+  }
+
+  // ---- job control ----
+
+  /** {@code --cancel=ID}: cancels a job wherever it runs and waits for its record to end. */
+  private static void cancelAndExit(long jobId, String pgUrl, String pgUser, String pgPassword,
+      String schema, PrintStream out) {
+    try (PostgresDataSource db = PostgresDataSource.builder().url(pgUrl).user(pgUser)
+            .password(pgPassword).maximumPoolSize(2).build();
+        PostgresJobStore jobStore = PostgresJobStore.builder(db.jdbi()).schema(schema).build();
+        JobControl control = JobControl.builder().jobs(jobStore).build()) {
+      if (!control.cancel(jobId)) {
+        out.printf("job %d had already finished: %s%n", jobId,
+            control.get(jobId).map(ClusterWorkerMain::describe).orElse("?"));
+        return;
+      }
+      out.printf("cancel of job %d requested; waiting for the node that runs it%n", jobId);
+      Optional<JobRecord> end = control.awaitFinished(jobId, Duration.ofSeconds(30));
+      out.println(end.map(ClusterWorkerMain::describe).orElse("job " + jobId
+          + " is still running after 30 s: is the node that ran it gone?"));
+    }
+  }
+
+  /** Reads commands from standard input on a daemon thread until the input ends. */
+  private static void startConsole(JobControl control, PrintStream out, String node) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (!line.isBlank()) {
+            command(control, out, node, line.trim());
+          }
+        }
+      } catch (IOException e) {
+        out.printf("%s: console closed: %s%n", node, e);
+      }
+    }, "cluster-worker-console");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Runs one console command; see the class comment. */
+  private static void command(JobControl control, PrintStream out, String node, String line) {
+    String[] w = line.split("\\s+");
+    try {
+      switch (w[0]) {
+        case "jobs" -> {
+          Optional<String> type = w.length > 1 ? Optional.of(w[1]) : Optional.empty();
+          int limit = w.length > 2 ? Integer.parseInt(w[2]) : 20;
+          for (JobRecord j : control.list(type, limit)) {
+            out.println("  " + describe(j));
+          }
+        }
+        case "job" -> out.println(control.get(Long.parseLong(arg(w)))
+            .map(ClusterWorkerMain::describe).orElse("no job " + arg(w)));
+        case "trigger" -> out.printf("%s triggered job %d (%s)%n", node,
+            control.trigger(arg(w)), arg(w));
+        case "cancel" -> {
+          long id = Long.parseLong(arg(w));
+          boolean here = control.runningHere().contains(id);
+          if (!control.cancel(id)) {
+            out.printf("job %d had already finished%n", id);
+          } else {
+            out.printf("cancel of job %d requested%s%n", id, here ? "; cancelled here"
+                : "; the node that runs it stops it within its poll interval");
+          }
+        }
+        case "running" -> out.printf("%s runs jobs %s%n", node, control.runningHere());
+        case "schedules" -> {
+          for (ScheduleStatus s : control.schedules()) {
+            out.printf("  %-42s %s, next %s%n", s.name(), s.paused() ? "paused" : "active",
+                s.nextFireTime().map(t -> t.toOffsetDateTime().toString()).orElse("never"));
+          }
+        }
+        case "pause" -> {
+          if (arg(w).equals("all")) {
+            control.pauseAllSchedules();
+          } else {
+            control.pauseSchedule(arg(w));
+          }
+          out.printf("%s paused %s%n", node, arg(w));
+        }
+        case "resume" -> {
+          if (arg(w).equals("all")) {
+            control.resumeAllSchedules();
+          } else {
+            control.resumeSchedule(arg(w));
+          }
+          out.printf("%s resumed %s%n", node, arg(w));
+        }
+        default -> out.println("commands: jobs [type] [limit] | job ID | trigger "
+            + String.join("|", control.jobTypes()) + " | cancel ID | running | schedules"
+            + " | pause NAME|all | resume NAME|all");
+      }
+    } catch (RuntimeException e) {
+      out.printf("%s: %s failed: %s%n", node, line, e.getMessage());
+    }
+  }
+
+  private static String arg(String[] words) {
+    if (words.length < 2) {
+      throw new IllegalArgumentException(words[0] + " needs an argument");
+    }
+    return words[1];
+  }
+
+  private static String describe(JobRecord j) {
+    return String.format(Locale.ROOT, "job %d %s %s (%s, priority %d), processed %d, failed %d,"
+            + " created %s%s", j.id(), j.jobType(), j.status(), j.jobCategory(), j.priority(),
+        j.processedCount(), j.failedCount(), TIME.format(j.createdAt()),
+        j.errorMessage().map(m -> ": " + m).orElse(""));
   }
 
   private static void log(PrintStream out, String node, ScheduleFire fire, String what) {

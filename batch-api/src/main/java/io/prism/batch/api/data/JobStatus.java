@@ -11,5 +11,15 @@ public enum JobStatus {
   /** Finished with failure. */
   FAILED,
   /** Cancelled. */
-  CANCELLED
+  CANCELLED;
+
+  /**
+   * Tells whether a job with this status has ended: {@link #SUCCESS}, {@link #FAILED} or {@link
+   * #CANCELLED}. A pending or running job may still be cancelled.
+   *
+   * @return true if final
+   */
+  public boolean isFinished() {
+    return this == SUCCESS || this == FAILED || this == CANCELLED;
+  }
 }

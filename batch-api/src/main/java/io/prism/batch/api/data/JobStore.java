@@ -3,7 +3,23 @@ package io.prism.batch.api.data;
 import java.util.List;
 import java.util.Optional;
 
-/** Stores job records (the seed's {@code batch_jobs}). SPI. Thread-safe. */
+/**
+ * Stores job records (the seed's {@code batch_jobs}). SPI. Thread-safe.
+ *
+ * <p>Besides the records, a store keeps one flag per job: whether a cancel was requested ({@link
+ * #requestCancel}). The flag is how a cancel reaches the JVM that runs a job when it is asked
+ * for elsewhere: that JVM reads it with {@link #cancelRequested} and cancels the job itself,
+ * whose record then ends {@link JobStatus#CANCELLED}. {@link #update} never changes the flag.
+ *
+ * <pre>{@code
+ * // any JVM sharing the store
+ * boolean standing = jobs.requestCancel(42);
+ * // the JVM running job 42, at its poll interval
+ * if (jobs.cancelRequested(42)) {
+ *   run.cancel();
+ * }
+ * }</pre>
+ */
 public interface JobStore extends AutoCloseable {
 
   /**
@@ -37,6 +53,30 @@ public interface JobStore extends AutoCloseable {
    * @return newest first
    */
   List<JobRecord> recent(Optional<String> jobType, int limit);
+
+  /**
+   * Asks for a job to be cancelled by whichever JVM runs it, by setting the job's cancel flag.
+   * Only a job that is {@link JobStatus#PENDING pending} or {@link JobStatus#RUNNING running}
+   * is flagged; a finished or missing one is left as it is. Idempotent: asking again for a
+   * flagged job that is still pending or running returns true and changes nothing.
+   *
+   * <p>The record's status is not changed here: the JVM that runs the job cancels it and writes
+   * the final status.
+   *
+   * @param jobId the job's id
+   * @return true if the job exists and is pending or running, so the request stands; false if
+   *     no record has this id or the job has finished
+   */
+  boolean requestCancel(long jobId);
+
+  /**
+   * Tells whether a cancel was requested for a job ({@link #requestCancel} returned true for
+   * it). The flag stays set after the job ends.
+   *
+   * @param jobId the job's id
+   * @return true if its cancel flag is set; false if not, or if no record has this id
+   */
+  boolean cancelRequested(long jobId);
 
   /** Releases resources. */
   @Override

@@ -96,7 +96,10 @@ import java.util.function.Supplier;
  * JobResult clean = jobs.cacheClean();
  * }</pre>
  *
- * <p>Jobs may run at the same time from several threads; each has its own engine. Thread-safe.
+ * <p>Jobs may run at the same time from several threads; each has its own engine. A job run
+ * inside a {@link JobControl} ({@link JobControl#trigger} or {@link JobControl#runHere}) is also
+ * known to that control, which can cancel it alone, by id, and on request from another JVM.
+ * Thread-safe.
  */
 public final class WarmJobs {
 
@@ -450,7 +453,9 @@ public final class WarmJobs {
       Supplier<Outcome> outcome) {
     Running handle = new Running();
     running.add(handle);
+    Runnable ended = () -> { };
     try {
+      ended = JobScope.started(pending, handle::cancel);
       JobRecord rec = pending.started(clock.instant());
       jobs.update(rec);
       Plan plan;
@@ -479,6 +484,7 @@ public final class WarmJobs {
       return new JobResult(done, result, metrics, o.counts(), o.changed());
     } finally {
       running.remove(handle);
+      ended.run();
     }
   }
 

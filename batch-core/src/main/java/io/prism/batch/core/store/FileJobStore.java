@@ -12,10 +12,12 @@ import io.prism.batch.core.store.internal.Values;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -24,7 +26,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * (temporary file, fsync, rename). Ids are never reused.
  *
  * <p>Like PostgreSQL, the store keeps times to the microsecond and refuses a result summary
- * that is not JSON. {@link #recent} orders by creation time, newest first, then by id.
+ * that is not JSON. {@link #recent} orders by creation time, newest first, then by id. A job's
+ * cancel flag ({@link #requestCancel}) is kept in its file; a store directory belongs to one
+ * process, so here the flag serves the JVM that holds the store.
  *
  * <p>Thread-safe.
  *
@@ -46,6 +50,7 @@ public final class FileJobStore implements JobStore {
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<Long, JobRecord> jobs = new HashMap<>();
+  private final Set<Long> cancelRequested = new HashSet<>();
   private final StoreDirectory dir;
   private long nextId = 1;
   private boolean closed;
@@ -135,6 +140,36 @@ public final class FileJobStore implements JobStore {
     }
   }
 
+  @Override
+  public boolean requestCancel(long jobId) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      JobRecord job = jobs.get(jobId);
+      if (job == null || job.status().isFinished()) {
+        return false;
+      }
+      if (!cancelRequested.contains(jobId)) {
+        writeFile(job, true);
+        cancelRequested.add(jobId);
+      }
+      return true;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean cancelRequested(long jobId) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return cancelRequested.contains(jobId);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Releases the directory. Idempotent; the store refuses every call afterwards. */
   @Override
   public void close() {
@@ -157,8 +192,12 @@ public final class FileJobStore implements JobStore {
   }
 
   private void write(JobRecord job) {
+    writeFile(job, cancelRequested.contains(job.id()));
+  }
+
+  private void writeFile(JobRecord job, boolean cancelFlag) {
     if (dir != null) {
-      dir.write(PREFIX + job.id() + SUFFIX, StoreJson.write(JobDoc.of(job)));
+      dir.write(PREFIX + job.id() + SUFFIX, StoreJson.write(JobDoc.of(job, cancelFlag)));
     }
   }
 
@@ -181,6 +220,9 @@ public final class FileJobStore implements JobStore {
             "store file " + file + " holds job " + job.id() + ", not the one its name says");
       }
       jobs.put(job.id(), job);
+      if (doc.hasCancelRequest()) {
+        cancelRequested.add(job.id());
+      }
       nextId = Math.max(nextId, job.id() + 1);
     }
   }

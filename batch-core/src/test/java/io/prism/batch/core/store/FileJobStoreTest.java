@@ -47,4 +47,19 @@ class FileJobStoreTest extends JobStoreContract {
     assertThat(FileRecordStoreTest.names(dir.resolve(FileJobStore.SUBDIRECTORY)))
         .containsExactlyInAnyOrder(".lock", "job-1.json", "job-2.json", "job-3.json");
   }
+
+  @Test
+  void shouldKeepACancelRequestAcrossAReopen() {
+    JobRecord a = store.create(JobRecord.pending("a", "market_scan", "manual", 1, T0));
+    JobRecord b = store.create(JobRecord.pending("b", "market_scan", "manual", 1, T0));
+    store.update(a.started(T0));
+    assertThat(store.requestCancel(a.id())).isTrue();
+    store.close();
+
+    store = newStore();
+
+    assertThat(store.cancelRequested(a.id())).isTrue();
+    assertThat(store.cancelRequested(b.id())).isFalse();
+    assertSameJob(store.get(a.id()).orElseThrow(), a.started(T0));
+  }
 }

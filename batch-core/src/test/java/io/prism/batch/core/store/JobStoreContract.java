@@ -165,6 +165,62 @@ public abstract class JobStoreContract {
     assertSameJob(store.get(created.id()).orElseThrow(), created);
   }
 
+  // ---- cancel requests ----
+
+  @Test
+  void shouldFlagACancelOfAPendingOrRunningJobIdempotently() {
+    JobRecord pending = store.create(pending("nightly", "watchlist_warm", T0));
+    JobRecord running = store.create(pending("scan", "market_scan", T0));
+    store.update(running.started(T0.plusSeconds(1)));
+
+    assertThat(store.cancelRequested(pending.id())).isFalse();
+    assertThat(store.requestCancel(pending.id())).isTrue();
+    assertThat(store.requestCancel(pending.id())).as("asked again").isTrue();
+    assertThat(store.requestCancel(running.id())).isTrue();
+
+    assertThat(store.cancelRequested(pending.id())).isTrue();
+    assertThat(store.cancelRequested(running.id())).isTrue();
+    assertThat(store.get(running.id()).map(JobRecord::status)).as("the runner writes the status")
+        .contains(JobStatus.RUNNING);
+  }
+
+  @Test
+  void shouldRefuseACancelOfAFinishedOrMissingJob() {
+    JobRecord done = store.create(pending("nightly", "watchlist_warm", T0));
+    store.update(done.started(T0).finished(JobStatus.SUCCESS, T0.plusSeconds(5), 1, 1, 0,
+        Optional.empty(), "{}"));
+    JobRecord failed = store.create(pending("scan", "market_scan", T0));
+    store.update(failed.started(T0).finished(JobStatus.FAILED, T0.plusSeconds(5), 1, 0, 1,
+        Optional.of("boom"), "{}"));
+
+    assertThat(store.requestCancel(done.id())).isFalse();
+    assertThat(store.requestCancel(failed.id())).isFalse();
+    assertThat(store.requestCancel(123456)).isFalse();
+
+    assertThat(store.cancelRequested(done.id())).isFalse();
+    assertThat(store.cancelRequested(failed.id())).isFalse();
+    assertThat(store.cancelRequested(123456)).isFalse();
+  }
+
+  @Test
+  void shouldKeepTheCancelFlagThroughUpdatesAndAfterTheJobEnds() {
+    JobRecord job = store.create(pending("nightly", "watchlist_warm", T0));
+    JobRecord other = store.create(pending("other", "watchlist_warm", T0));
+    assertThat(store.requestCancel(job.id())).isTrue();
+
+    JobRecord running = job.started(T0.plusSeconds(1));
+    store.update(running);
+    assertThat(store.cancelRequested(job.id())).as("after an update").isTrue();
+    JobRecord cancelled = running.finished(JobStatus.CANCELLED, T0.plusSeconds(2), 3, 3, 0,
+        Optional.of("cancelled after 3 of 10 tasks"), "{}");
+    store.update(cancelled);
+
+    assertThat(store.cancelRequested(job.id())).as("after it ended").isTrue();
+    assertThat(store.requestCancel(job.id())).as("once it ended").isFalse();
+    assertSameJob(store.get(job.id()).orElseThrow(), cancelled);
+    assertThat(store.cancelRequested(other.id())).as("another job").isFalse();
+  }
+
   @Test
   void shouldRejectALimitBelowOne() {
     assertThatThrownBy(() -> store.recent(Optional.empty(), 0))

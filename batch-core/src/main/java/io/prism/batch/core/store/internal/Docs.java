@@ -165,27 +165,40 @@ public final class Docs {
    * @param retryCount retries made
    * @param maxRetries retries allowed
    * @param createdAt creation time
+   * @param cancelRequested true if a cancel was requested; null (absent) if not
    */
   public record JobDoc(
       int format, long id, String jobName, String jobType, String jobCategory, String stockCode,
       String dataType, Long watchlistId, String status, int priority, String scheduledTime,
       String startTime, String endTime, long processedCount, long successCount,
       long failedCount, String errorMessage, String resultSummary, int retryCount,
-      int maxRetries, String createdAt) implements StoreJson.Versioned {
+      int maxRetries, String createdAt, Boolean cancelRequested)
+      implements StoreJson.Versioned {
 
     /**
      * Converts a job record.
      *
      * @param j the record
+     * @param cancelRequested the job's cancel flag (see {@code JobStore#requestCancel}); null in
+     *     the document when not set, as in files written before the flag existed
      * @return the document
      */
-    public static JobDoc of(JobRecord j) {
+    public static JobDoc of(JobRecord j, boolean cancelRequested) {
       return new JobDoc(StoreJson.FORMAT, j.id(), j.jobName(), j.jobType(), j.jobCategory(),
           j.stockCode().orElse(null), j.dataType().orElse(null), j.watchlistId().orElse(null),
           j.status().name(), j.priority(), text(j.scheduledTime()), text(j.startTime()),
           text(j.endTime()), j.processedCount(), j.successCount(), j.failedCount(),
           j.errorMessage().orElse(null), j.resultSummary(), j.retryCount(), j.maxRetries(),
-          j.createdAt().toString());
+          j.createdAt().toString(), cancelRequested ? Boolean.TRUE : null);
+    }
+
+    /**
+     * Tells whether the document's cancel flag is set; absent (older files) means not.
+     *
+     * @return the flag
+     */
+    public boolean hasCancelRequest() {
+      return Boolean.TRUE.equals(cancelRequested);
     }
 
     /**
