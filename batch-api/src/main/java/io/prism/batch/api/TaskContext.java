@@ -1,5 +1,7 @@
 package io.prism.batch.api;
 
+import java.util.Optional;
+
 /**
  * The engine's services to a running processor. Valid only during the call it was passed to.
  */
@@ -32,6 +34,18 @@ public interface TaskContext {
    * @param total the stage's total item count
    */
   void advanceStage(String stage, long done, long total);
+
+  /**
+   * Returns the lease under which a task of this call runs, for processors that make their side
+   * effects conditional on still holding it (e.g. in one transaction with the completion, which
+   * a queue may offer, such as {@code PostgresTaskQueue.inLeaseTransaction}).
+   *
+   * @param task a task passed to the current {@code process} or {@code processBatch} call
+   * @return its lease; empty for any other task, or where the caller runs tasks without leases
+   */
+  default Optional<Lease> lease(Task task) {
+    return Optional.empty();
+  }
 
   /**
    * Tells whether the batch was cancelled or the task ran out of time; long-running

@@ -2,6 +2,7 @@ package io.prism.batch.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +56,44 @@ public interface TaskQueue extends AutoCloseable {
    * @return false if the lease was lost and nothing was recorded
    */
   boolean complete(Lease lease, String output);
+
+  /**
+   * Marks several claimed tasks succeeded, each as {@link #complete} would, in as few steps as
+   * the queue can (one database round trip for a remote queue). Returns after every completion
+   * it reports as recorded is durable. The default calls {@link #complete} for each lease.
+   *
+   * <p>A consumer that finishes tasks faster than one commit each may hold the completions of
+   * a claim batch and hand them over together, when {@link #batchesCompletions()} says this is
+   * cheaper; it reports each task as succeeded only after this method returns.
+   *
+   * @param leases the leases under which the tasks ran
+   * @param outputs the processors' outputs, one per lease in the same order ({@code ""} when
+   *     none)
+   * @return for each lease, in order, false if its lease was lost and nothing was recorded
+   * @throws InvalidInputException if the lists differ in size
+   */
+  default List<Boolean> completeAll(List<Lease> leases, List<String> outputs) {
+    if (leases.size() != outputs.size()) {
+      throw new InvalidInputException(
+          "outputs", outputs.size(), "must hold one output per lease (" + leases.size() + ")");
+    }
+    List<Boolean> recorded = new ArrayList<>(leases.size());
+    for (int i = 0; i < leases.size(); i++) {
+      recorded.add(complete(leases.get(i), outputs.get(i)));
+    }
+    return recorded;
+  }
+
+  /**
+   * Tells whether {@link #completeAll} of many leases costs about as much as one {@link
+   * #complete}, so that a consumer gains by holding completions and handing them over
+   * together. False by default: in-process queues complete cheaply one by one.
+   *
+   * @return true if completions are worth batching
+   */
+  default boolean batchesCompletions() {
+    return false;
+  }
 
   /**
    * Records a failure of a claimed task.

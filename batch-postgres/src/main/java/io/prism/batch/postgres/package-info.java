@@ -10,5 +10,11 @@
  * <p>{@link io.prism.batch.postgres.PostgresFireGuard} lets a schedule fire once across a
  * cluster: each slot is claimed by inserting a unique fire row. It is the {@code postgres}
  * provider of {@link io.prism.batch.api.schedule.FireGuard}.
+ *
+ * <p>{@link io.prism.batch.postgres.PostgresTaskQueue} is the task queue several JVMs share: claims
+ * with {@code FOR UPDATE SKIP LOCKED}, leases with fencing tokens, reclaim of expired leases,
+ * per-type concurrency caps, and {@link
+ * io.prism.batch.postgres.PostgresTaskQueue#inLeaseTransaction} for database effects made exactly
+ * once. It is the {@code postgres} provider of {@link io.prism.batch.api.TaskQueue}.
  */
 package io.prism.batch.postgres;

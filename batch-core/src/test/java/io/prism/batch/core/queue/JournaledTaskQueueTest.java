@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class JournaledTaskQueueTest extends TaskQueueContract {
+class JournaledTaskQueueTest extends SignallingQueueContract {
 
   @TempDir Path tmp;
 

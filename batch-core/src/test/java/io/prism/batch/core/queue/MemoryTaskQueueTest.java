@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class MemoryTaskQueueTest extends TaskQueueContract {
+class MemoryTaskQueueTest extends SignallingQueueContract {
 
   @Override
   protected TaskQueue newQueue(Clock clock) {

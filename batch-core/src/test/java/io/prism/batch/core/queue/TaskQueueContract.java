@@ -2,7 +2,6 @@ package io.prism.batch.core.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.prism.batch.api.EnqueueResult;
 import io.prism.batch.api.InvalidInputException;
@@ -691,60 +690,5 @@ public abstract class TaskQueueContract {
     QueueStats stats = queue.stats();
     assertThat(stats.count(TaskState.SUCCEEDED)).isEqualTo((long) producers * perProducer);
     assertThat(stats.total()).isEqualTo((long) producers * perProducer);
-  }
-
-  // ---------------------------------------------------------------- signalling (optional)
-
-  @Test
-  void shouldSignalClaimableWorkWhenSignalling() throws Exception {
-    assumeTrue(queue instanceof SignallingQueue, "the queue does not signal");
-    SignallingQueue signalling = (SignallingQueue) queue;
-
-    // Given an empty queue / Then a wait times out
-    assertThat(signalling.awaitClaimable(10, TimeUnit.MILLISECONDS)).isFalse();
-    assertThat(signalling.nextNotBefore()).isEmpty();
-
-    // When another thread enqueues while we wait / Then the wait ends with true
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      CountDownLatch waiting = new CountDownLatch(1);
-      Future<Boolean> woken =
-          pool.submit(
-              () -> {
-                waiting.countDown();
-                return signalling.awaitClaimable(30, TimeUnit.SECONDS);
-              });
-      waiting.await();
-      enqueue(task("a"));
-      assertThat(woken.get(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      pool.shutdownNow();
-    }
-
-    // And with claimable work a wait returns at once
-    assertThat(signalling.awaitClaimable(0, TimeUnit.MILLISECONDS)).isTrue();
-  }
-
-  @Test
-  void shouldReportNextNotBeforeWhenSignalling() throws Exception {
-    assumeTrue(queue instanceof SignallingQueue, "the queue does not signal");
-    SignallingQueue signalling = (SignallingQueue) queue;
-
-    // Given only tasks that wait for their time
-    Instant in10 = clock.instant().plusSeconds(10);
-    Instant in20 = clock.instant().plusSeconds(20);
-    enqueue(
-        Task.builder("test").id("b").notBefore(in20).build(),
-        Task.builder("test").id("a").notBefore(in10).build());
-
-    // Then nothing is claimable and the next time is the earlier one
-    assertThat(signalling.awaitClaimable(0, TimeUnit.MILLISECONDS)).isFalse();
-    assertThat(signalling.nextNotBefore()).contains(in10);
-
-    // When the first time comes / Then work is claimable and the next time moves on
-    clock.set(in10);
-    assertThat(signalling.awaitClaimable(0, TimeUnit.MILLISECONDS)).isTrue();
-    assertThat(signalling.nextNotBefore()).contains(in20);
-    assertThat(ids(claim(10))).containsExactly("a");
   }
 }

@@ -26,10 +26,20 @@ import org.slf4j.LoggerFactory;
  * One worker thread: claims leases in adaptive batches (about 100 ms of work), runs them one by
  * one or in processor groups, and records each outcome in the queue, the progress counters,
  * the metrics and the event stream.
+ *
+ * <p>On a queue that {@linkplain io.prism.batch.api.TaskQueue#batchesCompletions batches
+ * completions}, successes are held and handed to {@code completeAll} together: before the next
+ * claim, when the oldest held one waited {@link #MAX_HOLD_NANOS} (or a tenth of the lease time)
+ * by the time another task starts, at {@link #MAX_HELD} of them, and before the worker pauses
+ * or stops. A task counts as succeeded (progress, metrics, events) only after that call.
  */
 final class Worker implements TaskContext {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
   private static final long TARGET_CLAIM_NANOS = 100_000_000L;
+  /** The longest a held success waits for its completion once the next task starts. */
+  static final long MAX_HOLD_NANOS = 50_000_000L;
+  /** The most successes held before their completions are handed over. */
+  static final int MAX_HELD = 512;
 
   final String id;
   volatile Thread thread;
@@ -44,12 +54,23 @@ final class Worker implements TaskContext {
   private double avgTaskNanos = TARGET_CLAIM_NANOS;
 
   private final int minClaim;
+  // Successes not yet completed in the queue, when it batches completions; worker thread only.
+  private final boolean batchCompletions;
+  private final long maxHoldNanos;
+  private final List<Lease> heldLeases = new ArrayList<>();
+  private final List<String> heldOutputs = new ArrayList<>();
+  private final List<Boolean> heldSkipped = new ArrayList<>();
+  private long oldestHeldNanos;
+  // The leases of the running group call, for lease(Task); guarded like current.
+  private volatile List<Lease> currentGroup = List.of();
 
   Worker(DefaultBatchEngine engine, String id) {
     this.engine = engine;
     this.id = id;
     this.minClaim = engine.settings.processors().values().stream()
         .mapToInt(Processor::batchSize).max().orElse(1);
+    this.batchCompletions = engine.queue.batchesCompletions();
+    this.maxHoldNanos = Math.min(MAX_HOLD_NANOS, engine.settings.leaseTime().toNanos() / 10);
   }
 
   void run() {
@@ -58,6 +79,13 @@ final class Worker implements TaskContext {
     } catch (RuntimeException | Error e) {
       LOG.error("worker {} stopped by an unexpected error", id, e);
     } finally {
+      int held = heldLeases.size();
+      try {
+        flushHeld();
+      } catch (RuntimeException e) {
+        LOG.warn("worker {} could not record {} completions; their leases will expire and the"
+            + " tasks run again: {}", id, held, e.toString());
+      }
       drainLocal();
     }
   }
@@ -65,6 +93,7 @@ final class Worker implements TaskContext {
   private void loop() {
     while (!engine.stopping) {
       if (engine.paused) {
+        flushHeld();
         releaseLocal();
         if (!engine.awaitUnpaused()) {
           return;
@@ -72,6 +101,7 @@ final class Worker implements TaskContext {
         continue;
       }
       if (local.isEmpty()) {
+        flushHeld();
         List<Lease> got = engine.queue.claim(id, claimSize(), engine.settings.leaseTime());
         if (got.isEmpty()) {
           if (engine.drained()) {
@@ -81,6 +111,9 @@ final class Worker implements TaskContext {
           continue;
         }
         local.addAll(got);
+      }
+      if (!heldLeases.isEmpty() && System.nanoTime() - oldestHeldNanos >= maxHoldNanos) {
+        flushHeld();
       }
       Lease first = local.pollFirst();
       Processor p = engine.settings.processors().get(first.task().type());
@@ -126,6 +159,7 @@ final class Worker implements TaskContext {
       toRun.forEach(l -> tasks.add(l.task()));
       long t0 = System.nanoTime();
       begin(toRun.get(0), t0);
+      currentGroup = toRun;
       try {
         List<String> outputs;
         List<Permit> permits = acquireAll(p.resources());
@@ -133,6 +167,7 @@ final class Worker implements TaskContext {
           outputs = p.processBatch(tasks, this);
         } finally {
           permits.forEach(Permit::close);
+          currentGroup = List.of();
         }
         end();
         if (outputs == null || outputs.size() != tasks.size()) {
@@ -229,8 +264,41 @@ final class Worker implements TaskContext {
   }
 
   private void succeed(Lease lease, String output, boolean skipped) {
+    if (batchCompletions) {
+      if (heldLeases.isEmpty()) {
+        oldestHeldNanos = System.nanoTime();
+      }
+      heldLeases.add(lease);
+      heldOutputs.add(output);
+      heldSkipped.add(skipped);
+      if (heldLeases.size() >= MAX_HELD) {
+        flushHeld();
+      }
+      return;
+    }
+    succeeded(lease, output, skipped, engine.queue.complete(lease, output));
+  }
+
+  /** Completes the held successes in one call and accounts for each. */
+  private void flushHeld() {
+    if (heldLeases.isEmpty()) {
+      return;
+    }
+    List<Lease> leases = List.copyOf(heldLeases);
+    List<String> outputs = List.copyOf(heldOutputs);
+    List<Boolean> skipped = List.copyOf(heldSkipped);
+    heldLeases.clear();
+    heldOutputs.clear();
+    heldSkipped.clear();
+    List<Boolean> recorded = engine.queue.completeAll(leases, outputs);
+    for (int i = 0; i < leases.size(); i++) {
+      succeeded(leases.get(i), outputs.get(i), skipped.get(i), recorded.get(i));
+    }
+  }
+
+  private void succeeded(Lease lease, String output, boolean skipped, boolean recorded) {
     Task t = lease.task();
-    if (!engine.queue.complete(lease, output)) {
+    if (!recorded) {
       engine.progress.released();
       LOG.warn("task {} finished after its lease was taken over; its result was not recorded", t.id());
       return;
@@ -400,6 +468,20 @@ final class Worker implements TaskContext {
   @Override
   public void advanceStage(String stage, long done, long total) {
     engine.progress.stage(stage, done, total);
+  }
+
+  @Override
+  public Optional<Lease> lease(Task task) {
+    Lease l = current;
+    if (l != null && l.task().id().equals(task.id())) {
+      return Optional.of(l);
+    }
+    for (Lease g : currentGroup) {
+      if (g.task().id().equals(task.id())) {
+        return Optional.of(g);
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
