@@ -63,7 +63,8 @@ import java.util.function.UnaryOperator;
  *       per run, so batching would make a text's vector depend on its batch; this way the same text
  *       always gives the same vector, bit for bit.
  *   <li>{@link #embed} splits its input into calls of at most {@value #MAX_TEXTS_PER_CALL} texts,
- *       sorts each call longest first, and spreads it in small groups over {@link Builder#threads}
+ *       sorts each call longest first, and spreads it in small groups (of up to 8 texts, fewer
+ *       when a call has too few texts to keep every thread busy) over {@link Builder#threads}
  *       worker threads, each running the model with one intra-op thread. A group that fails is
  *       retried one text at a time; a text that still fails makes the call throw a {@link
  *       BatchException} naming its index, after the other texts have been tried.
@@ -96,7 +97,10 @@ public final class OnnxEmbedder implements Embedder {
   static final String DEFAULT_MODEL_RESOURCE = "bge-small-zh-v1.5-q.onnx";
   static final String DEFAULT_TOKENIZER_RESOURCE = "bge-small-zh-v1.5-q-tokenizer.json";
 
-  /** Texts a worker takes at once: small, so that threads finish a call together. */
+  /**
+   * Most texts a worker takes at once: small, so that threads finish a call together; see {@link
+   * #groupSize}.
+   */
   static final int GROUP_SIZE = 8;
 
   private static final System.Logger LOG = System.getLogger(OnnxEmbedder.class.getName());
@@ -258,10 +262,11 @@ public final class OnnxEmbedder implements Embedder {
     // Longest first: the long texts start early and the short ones fill the gaps at the end.
     Arrays.sort(order, Comparator.comparingInt((Integer i) -> -encoded[i].length));
     ConcurrentSkipListMap<Integer, Exception> failures = new ConcurrentSkipListMap<>();
-    List<Future<?>> futures = new ArrayList<>((n + GROUP_SIZE - 1) / GROUP_SIZE);
+    int groupSize = groupSize(n, threads);
+    List<Future<?>> futures = new ArrayList<>((n + groupSize - 1) / groupSize);
     try {
-      for (int g = 0; g < n; g += GROUP_SIZE) {
-        int[] members = new int[Math.min(GROUP_SIZE, n - g)];
+      for (int g = 0; g < n; g += groupSize) {
+        int[] members = new int[Math.min(groupSize, n - g)];
         for (int k = 0; k < members.length; k++) {
           members[k] = order[g + k] + offset;
         }
@@ -304,6 +309,15 @@ public final class OnnxEmbedder implements Embedder {
       failures.values().stream().skip(1).limit(10).forEach(error::addSuppressed);
       throw error;
     }
+  }
+
+  /**
+   * Texts per group for a call of {@code n} texts: {@value #GROUP_SIZE}, but fewer when the call
+   * is too small to give every worker a full group, so that a small call (one record's chunks)
+   * still runs on every thread instead of on one.
+   */
+  static int groupSize(int n, int threads) {
+    return Math.max(1, Math.min(GROUP_SIZE, (n + threads - 1) / threads));
   }
 
   private void runGroup(

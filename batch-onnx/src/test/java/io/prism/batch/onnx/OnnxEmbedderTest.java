@@ -11,6 +11,7 @@ import io.prism.batch.api.BatchException;
 import io.prism.batch.api.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -227,6 +228,42 @@ class OnnxEmbedderTest {
         assertThat(Arrays.equals(actual.get(i), expected.get(i))).as("vector %d", i).isTrue();
       }
     }
+  }
+
+  @Test
+  void shouldSpreadASmallCallOverEveryThread() {
+    List<Integer> groups = Collections.synchronizedList(new ArrayList<>());
+    List<String> texts = FinanceTexts.generate(8); // one record's chunks, say
+    List<float[]> expected = embedder.embed(texts);
+    try (OnnxEmbedder counting =
+        OnnxEmbedder.builder()
+            .threads(2)
+            .runnerDecorator(
+                real ->
+                    group -> {
+                      groups.add(group.size());
+                      return real.run(group);
+                    })
+            .build()) {
+
+      List<float[]> actual = counting.embed(texts);
+      List<Integer> eight = List.copyOf(groups);
+      groups.clear();
+      counting.embed(FinanceTexts.generate(3));
+      List<Integer> three = List.copyOf(groups);
+      groups.clear();
+      counting.embed(FinanceTexts.generate(20));
+
+      assertThat(eight).containsExactly(4, 4);
+      assertThat(three).containsExactlyInAnyOrder(2, 1);
+      assertThat(groups).containsExactlyInAnyOrder(8, 8, 4); // full groups for large calls
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(Arrays.equals(actual.get(i), expected.get(i))).as("vector %d", i).isTrue();
+      }
+    }
+    assertThat(OnnxEmbedder.groupSize(1, 2)).isEqualTo(1);
+    assertThat(OnnxEmbedder.groupSize(8, 1)).isEqualTo(8);
+    assertThat(OnnxEmbedder.groupSize(100, 4)).isEqualTo(OnnxEmbedder.GROUP_SIZE);
   }
 
   @Test

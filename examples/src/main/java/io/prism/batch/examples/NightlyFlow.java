@@ -1,5 +1,12 @@
 package io.prism.batch.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prism.batch.api.BatchEvent;
+import io.prism.batch.api.BatchListener;
+import io.prism.batch.api.BatchResult;
+import io.prism.batch.api.TaskFailure;
+import io.prism.batch.api.TaskState;
 import io.prism.batch.api.data.CacheTier;
 import io.prism.batch.api.data.DataKey;
 import io.prism.batch.api.data.DataType;
@@ -12,23 +19,44 @@ import io.prism.batch.api.data.StockCode;
 import io.prism.batch.api.data.Watchlist;
 import io.prism.batch.api.data.WatchlistStore;
 import io.prism.batch.api.data.WatchlistUsage;
+import io.prism.batch.api.rag.VersionStore;
 import io.prism.batch.core.data.ReadStats;
+import io.prism.batch.core.data.RecordChange;
 import io.prism.batch.core.data.Tier;
 import io.prism.batch.core.data.TierStats;
+import io.prism.batch.core.engine.BatchEngine;
 import io.prism.batch.core.jobs.JobResult;
 import io.prism.batch.core.jobs.WatchlistRead;
 import io.prism.batch.core.jobs.WatchlistReader;
+import io.prism.batch.core.rag.QuestionAnalysis;
+import io.prism.batch.core.rag.RagHit;
+import io.prism.batch.core.rag.RagQuery;
+import io.prism.batch.core.rag.RagSyncProcessor;
+import io.prism.batch.core.rag.ReconcileReport;
+import io.prism.batch.core.rag.Reconciler;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The steps the nightly-job mains share: the seed's test watchlists, reads through them, the
- * per-tier table, the job records and the run reports. Printing only; the mains wire the tiers.
+ * per-tier table, the job records and the run reports, and the RAG sync of the changed records
+ * with questions answered from the index. Printing only; the mains wire the tiers and the stores.
  */
 final class NightlyFlow {
   /** The seed's test stocks: 平安银行, 贵州茅台, a STAR-market stock, 江苏银行, a ChiNext stock. */
@@ -188,5 +216,196 @@ final class NightlyFlow {
     cache.invalidate(keys);
     int n = store.deleteAll(keys);
     out.println("--fresh: deleted " + n + " stored records and their L1 entries");
+  }
+
+  // ------------------------------------------------------------------ RAG sync
+
+  /**
+   * The keys the RAG sync takes: those the change feed announced, then any watched key with a
+   * stored record that the ledger has never indexed (warmed by a run before the index was wired,
+   * or whose last sync failed). Prints the two counts.
+   */
+  List<DataKey> ragKeys(ChangedKeys changed, List<DataKey> watched, RecordStore store,
+      VersionStore versions) {
+    List<DataKey> fromFeed = changed.drain();
+    Set<DataKey> keys = new LinkedHashSet<>(fromFeed);
+    int catchUp = 0;
+    for (DataKey k : watched) {
+      if (!keys.contains(k) && versions.active(k).isEmpty() && store.get(k).isPresent()) {
+        keys.add(k);
+        catchUp++;
+      }
+    }
+    out.printf(Locale.ROOT, "%d records changed (from the change feed), %d stored but not yet "
+        + "indexed%n", fromFeed.size(), catchUp);
+    return List.copyOf(keys);
+  }
+
+  /**
+   * Runs one {@code rag_sync} task per key on an engine, with live progress, and prints per data
+   * type what the tasks did: records synced or unchanged, chunks, texts embedded.
+   *
+   * @return the engine's result, or empty when there was nothing to sync
+   */
+  Optional<BatchResult> ragSync(RagSyncProcessor sync, List<DataKey> keys) {
+    if (keys.isEmpty()) {
+      out.println("rag_sync: nothing to sync; the index is up to date");
+      return Optional.empty();
+    }
+    SyncTally tally = new SyncTally();
+    BatchResult result;
+    try (BatchEngine engine = BatchEngine.builder()
+        .processor(sync)
+        .parallelism(1) // the embedder spreads each call over every core itself
+        .progressInterval(Duration.ofMillis(200))
+        .listener(new ConsoleProgress(out))
+        .listener(tally)
+        .build()) {
+      result = engine.run(keys.stream().map(RagSyncProcessor::task).toList());
+    }
+    tally.awaitCompleted();
+    double seconds = result.duration().toMillis() / 1000.0;
+    out.printf(Locale.ROOT, "rag_sync: %d tasks, %s: %d synced, %d unchanged (skipped), %d failed"
+            + " in %.2f s; %d texts embedded (%.1f per second)%n",
+        result.total(), result.status(), tally.synced(), result.skipped(),
+        result.count(TaskState.FAILED), seconds, tally.embedded(),
+        tally.embedded() / Math.max(0.001, seconds));
+    if (!tally.byType.isEmpty()) {
+      out.println("  type              synced  chunks  embedded  reused");
+      tally.byType.forEach((type, n) -> out.printf(Locale.ROOT, "  %-16s %7d %7d %9d %7d%n",
+          type, n[0], n[1], n[2], n[3]));
+    }
+    for (TaskFailure f : result.failures()) {
+      out.println("  failed after " + f.attempts() + " attempts (" + f.errorClass() + "): "
+          + f.message());
+    }
+    return Optional.of(result);
+  }
+
+  /** Compares the vector store with the ledger, repairs what differs and prints the report. */
+  ReconcileReport reconcile(Reconciler reconciler) {
+    ReconcileReport r = reconciler.repair();
+    int stored = r.collections().stream().mapToInt(ReconcileReport.CollectionReport::stored).sum();
+    int expected =
+        r.collections().stream().mapToInt(ReconcileReport.CollectionReport::expected).sum();
+    out.printf(Locale.ROOT, "reconcile: %d vectors stored in %d collections, %d expected by "
+            + "active versions; missing %d, orphaned %d, repaired %d, removed %d (%s)%n",
+        stored, r.collections().size(), expected, r.missing(), r.orphaned(), r.repaired(),
+        r.removed(), r.consistent() ? "consistent" : "repaired");
+    return r;
+  }
+
+  /** Asks each question and prints the chunks found: stock, type, version, score and text. */
+  void ask(RagQuery query, List<String> questions) {
+    for (String q : questions) {
+      long start = System.nanoTime();
+      List<RagHit> hits = query.search(q);
+      double ms = (System.nanoTime() - start) / 1e6;
+      QuestionAnalysis a = query.analyze(q);
+      out.printf(Locale.ROOT, "Q: %s   (names stocks %s, types %s; %d chunks, %.0f ms)%n", q,
+          a.stockCodes(), a.dataTypes(), hits.size(), ms);
+      if (hits.isEmpty()) {
+        out.println("   no chunk above the similarity threshold");
+      }
+      for (int i = 0; i < hits.size(); i++) {
+        RagHit h = hits.get(i);
+        out.printf(Locale.ROOT, "  %d. %s %-12s version %s  chunk %d  score %.3f (similarity "
+                + "%.3f)%n     %s%n", i + 1, h.stockCode(), h.dataType(),
+            h.versionId().substring(0, Math.min(8, h.versionId().length())), h.chunkIndex(),
+            h.score(), h.similarity(), excerpt(h.text(), 110));
+      }
+    }
+  }
+
+  /** The text on one line, cut to {@code max} characters. */
+  static String excerpt(String text, int max) {
+    String flat = text.replaceAll("\\s+", " ").strip();
+    return flat.length() <= max ? flat : flat.substring(0, max) + "…";
+  }
+
+  /**
+   * Collects the keys of the records the read path reports as changed, for the RAG sync after the
+   * warm. Subscribe it to the {@link io.prism.batch.core.jobs.ChangeFeed}; it only records the key,
+   * so the warm's workers are not held up. Thread-safe.
+   */
+  static final class ChangedKeys implements Consumer<RecordChange> {
+    private final Set<DataKey> keys = new LinkedHashSet<>();
+    private final AtomicLong events = new AtomicLong();
+
+    @Override
+    public void accept(RecordChange change) {
+      events.incrementAndGet();
+      synchronized (keys) {
+        keys.add(change.record().key());
+      }
+    }
+
+    /** Change events received so far. */
+    long events() {
+      return events.get();
+    }
+
+    /** The distinct keys received since the last drain, in arrival order; forgets them. */
+    List<DataKey> drain() {
+      synchronized (keys) {
+        List<DataKey> out = List.copyOf(keys);
+        keys.clear();
+        return out;
+      }
+    }
+  }
+
+  /** Adds up the sync results the engine reports, per data type. */
+  private static final class SyncTally implements BatchListener {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** type → synced, chunks, embedded, reused. */
+    final Map<String, long[]> byType = new TreeMap<>();
+    private final CountDownLatch completed = new CountDownLatch(1);
+
+    @Override
+    public void onEvent(BatchEvent event) {
+      if (event instanceof BatchEvent.Result r && !r.skipped()) {
+        try {
+          JsonNode j = JSON.readTree(r.output());
+          if ("synced".equals(j.path("status").asText())) {
+            String type = j.path("key").asText().replaceFirst("^[^:]*:", "");
+            synchronized (byType) {
+              long[] n = byType.computeIfAbsent(type, t -> new long[4]);
+              n[0]++;
+              n[1] += j.path("chunks").asLong();
+              n[2] += j.path("embedded").asLong();
+              n[3] += j.path("reused").asLong();
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("unreadable rag_sync output " + r.output(), e);
+        }
+      } else if (event instanceof BatchEvent.Completed) {
+        completed.countDown();
+      }
+    }
+
+    void awaitCompleted() {
+      try {
+        if (!completed.await(10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the engine sent no completed event within 10 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for the engine's events", e);
+      }
+    }
+
+    long synced() {
+      synchronized (byType) {
+        return byType.values().stream().mapToLong(n -> n[0]).sum();
+      }
+    }
+
+    long embedded() {
+      synchronized (byType) {
+        return byType.values().stream().mapToLong(n -> n[2]).sum();
+      }
+    }
   }
 }

@@ -11,11 +11,15 @@ import io.prism.batch.core.jobs.ChangeFeed;
 import io.prism.batch.core.jobs.JobResult;
 import io.prism.batch.core.jobs.WarmJobs;
 import io.prism.batch.core.jobs.WatchlistReader;
+import io.prism.batch.core.rag.CollectionNames;
+import io.prism.batch.core.rag.FileVersionStore;
+import io.prism.batch.core.rag.InMemoryVectorStore;
 import io.prism.batch.core.source.ReplayMarketDataSource;
 import io.prism.batch.core.source.SyntheticMarketDataSource;
 import io.prism.batch.core.store.FileJobStore;
 import io.prism.batch.core.store.FileRecordStore;
 import io.prism.batch.core.store.FileWatchlistStore;
+import io.prism.batch.onnx.OnnxEmbedder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -25,7 +29,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +37,12 @@ import java.util.stream.Stream;
  * Caffeine (L1) and the file record store (L2) under a work directory, with live progress; reads
  * everything back — once with L1 cleared so L2 serves, once from L1 — and prints hits, misses, hit
  * rate and latency per tier; cleans the cache; then runs a {@code market_scan} of 1,000 synthetic
- * stocks (1,000 tasks on the engine) and writes every job's run report.
+ * stocks (1,000 tasks on the engine) and writes every job's run report. It ends with the RAG
+ * sync of every record the warm changed — {@code rag_sync} tasks on the engine, fed by the warm's
+ * change feed: render, chunk, embed with the bundled bge-small-zh-v1.5 model on ONNX Runtime
+ * (offline), upsert into the in-process vector index, activate in the file version ledger, both
+ * under the work directory — then reconciles the index with the ledger and answers a few Chinese
+ * questions from it, printing the chunks found (stock, type, version, score, text).
  *
  * <p>Run from the repository root:
  *
@@ -72,8 +80,8 @@ public final class NightlyJobMain {
         .limit(replay.name(), RateLimit.builder().requestsPerMinute(1_200).maxConcurrent(2).build())
         .build();
     ChangeFeed changes = new ChangeFeed();
-    AtomicLong changed = new AtomicLong();
-    changes.subscribe(c -> changed.incrementAndGet()); // where the RAG sync would subscribe
+    NightlyFlow.ChangedKeys changed = new NightlyFlow.ChangedKeys();
+    changes.subscribe(changed); // the RAG sync takes these keys after the warm
 
     try (CaffeineCacheTier l1 = CaffeineCacheTier.create();
         FileRecordStore l2 = FileRecordStore.builder().directory(data).build();
@@ -103,7 +111,7 @@ public final class NightlyJobMain {
       flow.section("watchlist_warm: every active auto-batch list, priority 5 first, deduplicated");
       out.println("plan: " + jobs.planWatchlistWarm().size() + " keys");
       flow.job(jobs.watchlistWarm());
-      out.println("  change events for the RAG sync: " + changed.get());
+      out.println("  change events for the RAG sync: " + changed.events());
 
       flow.section("read back");
       List<DataKey> keys = NightlyFlow.keysOf(watched);
@@ -132,6 +140,24 @@ public final class NightlyJobMain {
       flow.jobTable(jobStore);
       flow.section("run reports");
       flow.writeReports();
+
+      flow.section("rag_sync: the changed records -> render, chunk, embed (ONNX), upsert, "
+          + "activate");
+      try (OnnxEmbedder embedder = OnnxEmbedder.builder().build();
+          InMemoryVectorStore vectors = InMemoryVectorStore.builder().directory(data).build();
+          FileVersionStore versions = FileVersionStore.builder().directory(data).build()) {
+        RagIndex rag = new RagIndex(embedder, vectors, versions, CollectionNames.defaults());
+        out.println("embedder " + embedder.modelId() + " (" + embedder.dimension() + " dims, "
+            + embedder.threads() + " threads); vectors under " + data.resolve(
+                InMemoryVectorStore.SUBDIRECTORY) + ", versions under " + data.resolve(
+                FileVersionStore.SUBDIRECTORY));
+        flow.ragSync(rag.syncProcessor(l2), flow.ragKeys(changed, keys, l2, versions));
+        flow.reconcile(rag.reconciler());
+
+        flow.section("questions, answered from active versions only (similarity >= "
+            + RagIndex.QUERY_THRESHOLD + ", hybrid score 0.7 similarity + 0.3 metadata match)");
+        flow.ask(rag.query(), RagIndex.QUESTIONS);
+      }
     }
   }
 

@@ -5,17 +5,21 @@ import io.prism.batch.api.data.DataKey;
 import io.prism.batch.api.data.DataTypes;
 import io.prism.batch.api.data.MarketDataSource;
 import io.prism.batch.api.data.Watchlist;
+import io.prism.batch.chroma.ChromaVectorStore;
 import io.prism.batch.core.data.TieredDataPath;
 import io.prism.batch.core.engine.RateLimit;
 import io.prism.batch.core.engine.RateLimiters;
 import io.prism.batch.core.jobs.ChangeFeed;
 import io.prism.batch.core.jobs.WarmJobs;
 import io.prism.batch.core.jobs.WatchlistReader;
+import io.prism.batch.core.rag.CollectionNames;
 import io.prism.batch.core.source.ReplayMarketDataSource;
+import io.prism.batch.onnx.OnnxEmbedder;
 import io.prism.batch.postgres.PostgresDataSource;
 import io.prism.batch.postgres.PostgresJobStore;
 import io.prism.batch.postgres.PostgresMigrations;
 import io.prism.batch.postgres.PostgresRecordStore;
+import io.prism.batch.postgres.PostgresVersionStore;
 import io.prism.batch.postgres.PostgresWatchlistStore;
 import io.prism.batch.redis.RedisCacheTier;
 import java.io.PrintStream;
@@ -24,19 +28,21 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The nightly job on Redis (L1, {@link RedisCacheTier}) and PostgreSQL (L2 records, watchlists
  * and job records, after {@link PostgresMigrations}), with AKShare over AKTools or the replayed
  * real data as L3: the same steps as {@link NightlyJobMain} — the seed's test watchlists, a
  * {@code watchlist_warm} with live progress, reads back from L2 and L1 with the per-tier table,
- * a {@code cache_clean}, a {@code market_scan} of the five stocks — and every job's run report.
+ * a {@code cache_clean}, a {@code market_scan} of the five stocks — and every job's run report,
+ * then the RAG sync of the records that changed into a Chroma server ({@link ChromaVectorStore},
+ * collections {@code <prefix><dataType>}) with the version ledger in PostgreSQL ({@link
+ * PostgresVersionStore}), a reconciliation of the two, and the same questions answered.
  *
- * <p>Needs Redis and PostgreSQL running (on the development machines: {@code redis-server
- * --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no} and {@code
- * pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start}). Run from the
- * repository root:
+ * <p>Needs Redis, PostgreSQL and Chroma running (on the development machines: {@code
+ * redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no}, {@code
+ * pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start} and {@code
+ * .ci/chroma.sh}; {@code .ci/services.sh} starts all three). Run from the repository root:
  *
  * <pre>
  * mvn -q -pl examples -am package -DskipTests exec:java \
@@ -62,6 +68,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><td>{@code --pg-user}</td><td>{@code PRISM_PG_USER}</td><td>{@code postgres}</td></tr>
  *   <tr><td>{@code --pg-password}</td><td>{@code PRISM_PG_PASSWORD}</td><td>empty</td></tr>
  *   <tr><td>{@code --schema}</td><td>{@code PRISM_PG_SCHEMA}</td><td>{@code prism_nightly}</td></tr>
+ *   <tr><td>{@code --chroma}</td><td>{@code CHROMA_URL}</td>
+ *       <td>{@code http://127.0.0.1:8000}</td></tr>
+ *   <tr><td>{@code --collection-prefix}</td><td>{@code PRISM_CHROMA_PREFIX}</td>
+ *       <td>the schema and {@code _}, e.g. {@code prism_nightly_financial}</td></tr>
  *   <tr><td>{@code --aktools}</td><td>{@code AKTOOLS_URL}</td>
  *       <td>none: the replayed data (as of 2025-05-23) is L3</td></tr>
  *   <tr><td>{@code --latency-ms}</td><td>{@code PRISM_REPLAY_LATENCY_MS}</td>
@@ -73,10 +83,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       serves them again</td></tr>
  * </table>
  *
- * <p>The watchlists, records and job records stay in the schema between runs (the lists are
- * updated by name, not duplicated), so a second run finds fresh records in L2; {@code --fresh}
- * starts over. Drop everything with {@code DROP SCHEMA prism_nightly CASCADE} and {@code
- * redis-cli --scan --pattern 'prism:nightly:*' | xargs redis-cli del}.
+ * <p>The watchlists, records, job records and RAG versions stay in the schema, and the vectors in
+ * Chroma, between runs (the lists are updated by name, not duplicated), so a second run finds
+ * fresh records in L2, nothing changed and nothing to embed; {@code --fresh} fetches again (the
+ * same content is still not re-embedded). Drop everything with {@code DROP SCHEMA prism_nightly
+ * CASCADE}, {@code redis-cli --scan --pattern 'prism:nightly:*' | xargs redis-cli del} and a
+ * delete of the {@code prism_nightly_*} collections in Chroma.
  */
 public final class RedisPostgresNightlyMain {
   private RedisPostgresNightlyMain() {}
@@ -97,6 +109,9 @@ public final class RedisPostgresNightlyMain {
     Duration latency = Duration.ofMillis(
         Long.parseLong(opt(opts, "latency-ms", "PRISM_REPLAY_LATENCY_MS", "50")));
     Path work = Path.of(opt(opts, "work", "PRISM_WORK_DIR", "target/prism-nightly-redis-pg"));
+    String chroma = opt(opts, "chroma", "CHROMA_URL", "http://127.0.0.1:8000");
+    CollectionNames collections = CollectionNames.withPrefix(
+        opt(opts, "collection-prefix", "PRISM_CHROMA_PREFIX", schema + "_"));
     NightlyFlow flow = new NightlyFlow(out, work.resolve("reports"));
 
     MarketDataSource source = aktools.isEmpty()
@@ -107,13 +122,14 @@ public final class RedisPostgresNightlyMain {
         : RateLimit.builder().requestsPerMinute(60).maxConcurrent(2).build();
     RateLimiters limits = RateLimiters.builder().limit(source.name(), limit).build();
     ChangeFeed changes = new ChangeFeed();
-    AtomicLong changed = new AtomicLong();
-    changes.subscribe(c -> changed.incrementAndGet()); // where the RAG sync would subscribe
+    NightlyFlow.ChangedKeys changed = new NightlyFlow.ChangedKeys();
+    changes.subscribe(changed); // the RAG sync takes these keys after the warm
 
-    out.println("Prism Batch nightly job on Redis + PostgreSQL");
+    out.println("Prism Batch nightly job on Redis + PostgreSQL + Chroma");
     out.println("L1 " + redisUri + " (prefix " + prefix + "), L2 " + pgUrl + " schema " + schema
         + ", L3 " + (aktools.isEmpty() ? "replayed AKShare data, " + latency.toMillis() + " ms"
-        : "AKTools at " + aktools));
+        : "AKTools at " + aktools) + "; vectors in Chroma at " + chroma + " (collections "
+        + collections.prefix() + "<type>)");
     out.println(NightlyFlow.seedTargets());
 
     try (PostgresDataSource db = PostgresDataSource.builder().url(pgUrl)
@@ -154,7 +170,7 @@ public final class RedisPostgresNightlyMain {
 
         flow.section("watchlist_warm: every active auto-batch list, priority 5 first, deduplicated");
         flow.job(jobs.watchlistWarm());
-        out.println("  change events for the RAG sync: " + changed.get());
+        out.println("  change events for the RAG sync: " + changed.events());
 
         flow.section("read back");
         flow.clearL1(l1, keys);
@@ -179,6 +195,24 @@ public final class RedisPostgresNightlyMain {
         flow.jobTable(jobStore);
         flow.section("run reports");
         flow.writeReports();
+
+        flow.section("rag_sync: the changed records -> render, chunk, embed (ONNX), upsert into "
+            + "Chroma, activate in PostgreSQL");
+        try (OnnxEmbedder embedder = OnnxEmbedder.builder().build();
+            ChromaVectorStore vectors = ChromaVectorStore.builder().url(chroma).build();
+            PostgresVersionStore versions = PostgresVersionStore.builder(db.jdbi()).schema(schema)
+                .migrate(false).build()) {
+          RagIndex rag = new RagIndex(embedder, vectors, versions, collections);
+          out.println("embedder " + embedder.modelId() + " (" + embedder.dimension() + " dims, "
+              + embedder.threads() + " threads); vectors in " + chroma + ", versions in "
+              + schema + ".rag_data_versions");
+          flow.ragSync(rag.syncProcessor(l2), flow.ragKeys(changed, keys, l2, versions));
+          flow.reconcile(rag.reconciler());
+
+          flow.section("questions, answered from active versions only (similarity >= "
+              + RagIndex.QUERY_THRESHOLD + ", hybrid score 0.7 similarity + 0.3 metadata match)");
+          flow.ask(rag.query(), RagIndex.QUESTIONS);
+        }
       }
     }
   }
