@@ -45,14 +45,16 @@ public record Task(
   public static final int DEFAULT_PRIORITY = 3;
   /** The longest id, type or dedupe key accepted. */
   public static final int MAX_KEY_LENGTH = 200;
+  /** What a valid task type is, as error messages put it. */
+  public static final String TYPE_RULE =
+      "must be 1-100 characters of letters, digits, '_', '.', ':' or '-'";
 
 
   /** Checks every field; see {@link InvalidInputException} for the message form. */
   public Task {
     requireKey("id", id);
     if (!isValidType(type)) {
-      throw new InvalidInputException(
-          "type", type, "must be 1-100 characters of letters, digits, '_', '.', ':' or '-'");
+      throw new InvalidInputException("type", type, TYPE_RULE);
     }
     requireKey("dedupeKey", dedupeKey);
     if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
@@ -89,8 +91,15 @@ public record Task(
     return new Task(id, type, dedupeKey, priority, payload, newAttempts, newNotBefore);
   }
 
+  /**
+   * Tells whether a string is a valid task type: 1 to 100 letters, digits, {@code _}, {@code .},
+   * {@code :} or {@code -}.
+   *
+   * @param type the string, may be null
+   * @return true if a task may have this type
+   */
   // A loop, not a regex: tasks are rebuilt on every claim and this check is on the hot path.
-  private static boolean isValidType(String type) {
+  public static boolean isValidType(String type) {
     if (type == null || type.isEmpty() || type.length() > 100) {
       return false;
     }

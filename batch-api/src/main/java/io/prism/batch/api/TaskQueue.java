@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A persistent priority queue of tasks with lease-based claims. SPI.
@@ -152,6 +153,46 @@ public interface TaskQueue extends AutoCloseable {
    * @return the counts
    */
   QueueStats stats();
+
+  /**
+   * Stops claims of one task type: {@link #claim} hands out no task of this type until {@link
+   * #resumeType}. Tasks of the type can still be enqueued, and those running finish under their
+   * leases. A durable queue keeps the pause across restarts; a queue shared by several JVMs
+   * pauses the type for every one of them. Idempotent.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: a queue that cannot pause types
+   * says so rather than ignore the request.
+   *
+   * @param taskType a task type, as in {@link Task#type()}; it need not have tasks yet
+   * @return true if this call paused it, false if it was paused already
+   * @throws InvalidInputException naming {@code taskType} if it is not a valid task type
+   * @throws UnsupportedOperationException if this queue cannot pause task types
+   */
+  default boolean pauseType(String taskType) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot pause task types");
+  }
+
+  /**
+   * Lets a paused task type be claimed again; its tasks keep their places (priority, then
+   * enqueue order). Idempotent.
+   *
+   * @param taskType a task type, as in {@link Task#type()}
+   * @return true if this call resumed it, false if it was not paused
+   * @throws InvalidInputException naming {@code taskType} if it is not a valid task type
+   * @throws UnsupportedOperationException if this queue cannot pause task types
+   */
+  default boolean resumeType(String taskType) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot pause task types");
+  }
+
+  /**
+   * Returns the task types paused now.
+   *
+   * @return the paused types, sorted; empty by default
+   */
+  default Set<String> pausedTypes() {
+    return Set.of();
+  }
 
   /** Releases the queue's resources. Tasks are kept where the queue is durable. */
   @Override

@@ -2,6 +2,7 @@ package io.prism.batch.postgres;
 
 import io.prism.batch.api.BatchException;
 import io.prism.batch.api.InvalidInputException;
+import io.prism.batch.api.Task;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStatus;
 import io.prism.batch.api.data.JobStore;
@@ -9,10 +10,13 @@ import io.prism.batch.postgres.internal.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -28,7 +32,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * <p>A cancel request ({@link #requestCancel}) is the time in the column {@code
  * cancel_requested_at}, set once while the job is pending or running; {@link #update} leaves it
  * alone.
- * Every JVM sharing the table sees it, so the JVM that runs the job can cancel it.
+ * Every JVM sharing the table sees it, so the JVM that runs the job can cancel it. Paused task
+ * types ({@link #pauseTaskType}) are rows of {@code batch_paused_task_types}.
  *
  * <p>{@code jsonb} keeps the JSON document, not its spelling: a result summary reads back with
  * PostgreSQL's spacing and key order. Times are kept to the microsecond.
@@ -57,6 +62,9 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
   private final String selectRecentOfType;
   private final String requestCancel;
   private final String selectCancelRequested;
+  private final String pauseType;
+  private final String resumeType;
+  private final String selectPausedTypes;
 
   private PostgresJobStore(Builder b) {
     super(b);
@@ -87,6 +95,11 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
         + " AND status IN ('pending', 'running')");
     selectCancelRequested = sql("SELECT cancel_requested_at IS NOT NULL FROM " + t
         + " WHERE id = :id");
+    String paused = "${schema}.batch_paused_task_types";
+    pauseType = sql("INSERT INTO " + paused + " (task_type, paused_at) VALUES (:type, now())"
+        + " ON CONFLICT DO NOTHING");
+    resumeType = sql("DELETE FROM " + paused + " WHERE task_type = :type");
+    selectPausedTypes = sql("SELECT task_type FROM " + paused + " ORDER BY task_type");
   }
 
   /**
@@ -153,6 +166,33 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
     return Sql.call("read the cancel request of job " + jobId, () -> jdbi.withHandle(h ->
         h.createQuery(selectCancelRequested).bind("id", jobId).mapTo(Boolean.class).findOne()))
         .orElse(false);
+  }
+
+  @Override
+  public boolean pauseTaskType(String taskType) {
+    return changePausedType(taskType, pauseType, "pause");
+  }
+
+  @Override
+  public boolean resumeTaskType(String taskType) {
+    return changePausedType(taskType, resumeType, "resume");
+  }
+
+  @Override
+  public Set<String> pausedTaskTypes() {
+    ensureOpen();
+    List<String> types = Sql.call("read the paused task types", () -> jdbi.withHandle(h ->
+        h.createQuery(selectPausedTypes).mapTo(String.class).list()));
+    return Collections.unmodifiableSortedSet(new TreeSet<>(types));
+  }
+
+  private boolean changePausedType(String taskType, String statement, String verb) {
+    if (!Task.isValidType(taskType)) {
+      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
+    }
+    ensureOpen();
+    return Sql.call(verb + " task type " + taskType, () -> jdbi.withHandle(h ->
+        h.createUpdate(statement).bind("type", taskType).execute())) > 0;
   }
 
   private static <T> T write(String what, Supplier<T> call) {

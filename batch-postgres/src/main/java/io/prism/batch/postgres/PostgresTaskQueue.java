@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,11 @@ import org.slf4j.LoggerFactory;
  *       Builder#concurrencyCap}, a claim takes an advisory transaction lock per queue, counts the
  *       running tasks of each capped type in the whole cluster, and claims no more than the room
  *       left. Every JVM of a queue must be given the same caps.
+ *   <li><b>Pause per task type, cluster-wide.</b> {@link #pauseType} records the type in {@code
+ *       prism_paused_task_types}; every claim of the queue, on every JVM, reads that table in the
+ *       same statement and leaves the type's tasks where they are until {@link #resumeType}.
+ *       Tasks running when the pause commits, or claimed by a statement that began before it,
+ *       finish under their leases.
  *   <li><b>Idempotent, durable enqueue.</b> A unique index on {@code (queue_name, dedupe_key)}
  *       (and the key {@code (queue_name, id)}) with {@code INSERT … ON CONFLICT DO NOTHING}, in
  *       chunks of {@value #ENQUEUE_CHUNK} rows, in one transaction; it returns after the commit.
@@ -184,6 +190,9 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
   private final String purgeSql;
   private final String lockLeaseSql;
   private final String settleSql;
+  private final String pauseSql;
+  private final String resumeSql;
+  private final String pausedSql;
 
   private PostgresTaskQueue(Builder b) {
     super(b);
@@ -202,6 +211,10 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
         : "CAST(:expires AS timestamptz)";
     String holds = " WHERE queue_name = :queue AND id = :id AND token = :token"
         + " AND state = 'running'";
+    // an anti join, so the claim keeps walking its index in order and stops at :max rows
+    // (a "<> ALL (ARRAY(...))" filter is estimated at one row and turns it into scan and sort)
+    String notPaused = " AND NOT EXISTS (SELECT 1 FROM ${schema}.prism_paused_task_types p"
+        + " WHERE p.queue_name = :queue AND p.task_type = x.task_type)";
     String returning = " RETURNING t." + TASK_COLUMNS.replace(", ", ", t.")
         + ", t.token, t.lease_expires, t.seq";
 
@@ -219,10 +232,10 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
         + " lease_owner = :worker, lease_expires = " + expires + ", settled_in_lease = false,"
         + " updated_at = " + now;
     claimSql = sql(claimSet
-        + " FROM (SELECT queue_name, id FROM " + t
-        + " WHERE queue_name = :queue AND state IN ('pending', 'retrying')"
-        + " AND not_before <= " + now
-        + " ORDER BY priority DESC, seq LIMIT :max FOR UPDATE SKIP LOCKED) c"
+        + " FROM (SELECT x.queue_name, x.id FROM " + t + " x"
+        + " WHERE x.queue_name = :queue AND x.state IN ('pending', 'retrying')"
+        + " AND x.not_before <= " + now + notPaused
+        + " ORDER BY x.priority DESC, x.seq LIMIT :max FOR UPDATE OF x SKIP LOCKED) c"
         + " WHERE t.queue_name = c.queue_name AND t.id = c.id" + returning);
     // Caps: count the running tasks of each capped type (a fresh snapshot, taken after the
     // advisory lock), leave out types with no room, and cut each type at its room.
@@ -232,7 +245,7 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
         + " FROM unnest(:capTypes, :capLimits) AS c(task_type, cap)),"
         + " pick AS (SELECT x.queue_name, x.id, x.task_type, x.priority, x.seq FROM " + t + " x"
         + " WHERE x.queue_name = :queue AND x.state IN ('pending', 'retrying')"
-        + " AND x.not_before <= " + now
+        + " AND x.not_before <= " + now + notPaused
         + " AND NOT EXISTS (SELECT 1 FROM cap WHERE cap.task_type = x.task_type"
         + " AND cap.room <= 0)"
         + " ORDER BY x.priority DESC, x.seq LIMIT :max FOR UPDATE OF x SKIP LOCKED),"
@@ -293,6 +306,12 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     lockLeaseSql = sql("SELECT 1 FROM " + t + " x CROSS JOIN (SELECT set_config("
         + "'idle_in_transaction_session_timeout', :idleMillis, true)) s" + holds
         + " FOR UPDATE OF x");
+    String paused = "${schema}.prism_paused_task_types";
+    pauseSql = sql("INSERT INTO " + paused + " (queue_name, task_type, paused_at)"
+        + " VALUES (:queue, :type, " + now + ") ON CONFLICT DO NOTHING");
+    resumeSql = sql("DELETE FROM " + paused + " WHERE queue_name = :queue AND task_type = :type");
+    pausedSql = sql("SELECT task_type FROM " + paused + " WHERE queue_name = :queue"
+        + " ORDER BY task_type");
     settleSql = sql("UPDATE " + t + " SET state = 'succeeded', lease_expires = NULL,"
         + " settled_in_lease = true, updated_at = " + now + holds);
 
@@ -614,6 +633,47 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
       return null;
     }));
     return new QueueStats(counts);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Pauses the type for every JVM of this logical queue: the pause is a row in {@code
+   * prism_paused_task_types} that every claim reads.
+   */
+  @Override
+  public boolean pauseType(String taskType) {
+    return changePause(taskType, true);
+  }
+
+  @Override
+  public boolean resumeType(String taskType) {
+    return changePause(taskType, false);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    ensureOpen();
+    List<String> types = call("read paused task types", () -> jdbi.withHandle(h ->
+        h.createQuery(pausedSql).bind("queue", queueName).mapTo(String.class).list()));
+    return Collections.unmodifiableSortedSet(new TreeSet<>(types));
+  }
+
+  private boolean changePause(String taskType, boolean pause) {
+    if (!Task.isValidType(taskType)) {
+      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
+    }
+    ensureOpen();
+    String what = (pause ? "pause" : "resume") + " task type " + taskType;
+    int changed = call(what, () -> jdbi.withHandle(h -> {
+      Update u = h.createUpdate(pause ? pauseSql : resumeSql)
+          .bind("queue", queueName).bind("type", taskType);
+      return (pause ? bindNow(u) : u).execute();
+    }));
+    if (changed > 0) {
+      LOG.info("queue {}: task type {} {}", queueName, taskType, pause ? "paused" : "resumed");
+    }
+    return changed > 0;
   }
 
   /**

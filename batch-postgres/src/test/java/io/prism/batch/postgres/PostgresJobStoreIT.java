@@ -32,7 +32,7 @@ class PostgresJobStoreIT extends JobStoreContract {
 
   @Override
   protected JobStore newStore() {
-    PgTestDatabase.truncate(db.jdbi(), schema, "batch_jobs");
+    PgTestDatabase.truncate(db.jdbi(), schema, "batch_jobs", "batch_paused_task_types");
     return PostgresJobStore.builder(db.jdbi()).schema(schema).build();
   }
 

@@ -210,6 +210,49 @@ class PostgresTaskQueueIT extends TaskQueueContract {
   }
 
   @Test
+  void shouldPauseATaskTypeForEveryJvmOfTheQueueAndNoOtherQueue() {
+    // Given a second node on the same logical queue, and another logical queue
+    try (PostgresTaskQueue node2 = PostgresTaskQueue.builder(db.jdbi()).schema(schema)
+            .migrate(false).queue(pg().queueName()).clock(clock).build();
+        PostgresTaskQueue other = builder().clock(clock).build()) {
+      enqueue(typed("embed", "e1", 5), typed("warm", "w1", 3));
+      other.enqueue(List.of(typed("embed", "o1", 5)));
+
+      // When this node pauses "embed"
+      assertThat(queue.pauseType("embed")).isTrue();
+
+      // Then the other node sees the pause and claims only "warm"; the other queue is not paused
+      assertThat(node2.pausedTypes()).containsExactly("embed");
+      assertThat(node2.pauseType("embed")).as("already paused").isFalse();
+      assertThat(ids(node2.claim("n2", 10, LEASE))).containsExactly("w1");
+      assertThat(other.pausedTypes()).isEmpty();
+      assertThat(ids(other.claim("o", 10, LEASE))).containsExactly("o1");
+
+      // When the other node resumes it / Then this node claims the task
+      assertThat(node2.resumeType("embed")).isTrue();
+      assertThat(queue.pausedTypes()).isEmpty();
+      assertThat(ids(claim(10))).containsExactly("e1");
+    }
+  }
+
+  @Test
+  void shouldPauseATypeOfAQueueWithConcurrencyCaps() {
+    // Given a capped queue with tasks of the capped type and another
+    try (PostgresTaskQueue capped = builder().clock(clock).concurrencyCap("embed", 2).build()) {
+      capped.enqueue(List.of(typed("embed", "e1", 5), typed("warm", "w1", 3),
+          typed("warm", "w2", 1)));
+
+      // When "warm" is paused / Then only the capped type is claimed
+      capped.pauseType("warm");
+      assertThat(ids(capped.claim("w", 10, LEASE))).containsExactly("e1");
+
+      // When resumed / Then the paused tasks come in their order
+      capped.resumeType("warm");
+      assertThat(ids(capped.claim("w", 10, LEASE))).containsExactly("w1", "w2");
+    }
+  }
+
+  @Test
   void shouldFailATaskForGoodWhenItsLeaseKeepsExpiring() {
     // Given a queue that gives up after the second start whose lease expired
     try (PostgresTaskQueue q = builder().clock(clock).maxAttemptsOnLeaseExpiry(2).build()) {

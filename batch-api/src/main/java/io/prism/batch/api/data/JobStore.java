@@ -2,6 +2,7 @@ package io.prism.batch.api.data;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Stores job records (the seed's {@code batch_jobs}). SPI. Thread-safe.
@@ -19,6 +20,10 @@ import java.util.Optional;
  *   run.cancel();
  * }
  * }</pre>
+ *
+ * <p>A store also keeps the set of paused task types ({@link #pauseTaskType}), so that job
+ * control on every JVM sharing the store holds back the tasks of those types in the jobs it
+ * runs.
  */
 public interface JobStore extends AutoCloseable {
 
@@ -77,6 +82,36 @@ public interface JobStore extends AutoCloseable {
    * @return true if its cancel flag is set; false if not, or if no record has this id
    */
   boolean cancelRequested(long jobId);
+
+  /**
+   * Records that tasks of a type are paused, for every JVM sharing the store: job control reads
+   * the set ({@link #pausedTaskTypes}) and keeps its running jobs from claiming such tasks until
+   * the type is resumed. Durable where the store is. Idempotent.
+   *
+   * @param taskType a task type, as in {@link io.prism.batch.api.Task#type()}, e.g. {@code
+   *     warm}; it need not have tasks
+   * @return true if this call paused it, false if it was paused already
+   * @throws io.prism.batch.api.InvalidInputException naming {@code taskType} if it is not a
+   *     valid task type
+   */
+  boolean pauseTaskType(String taskType);
+
+  /**
+   * Removes a task type from the paused set. Idempotent.
+   *
+   * @param taskType a task type
+   * @return true if this call resumed it, false if it was not paused
+   * @throws io.prism.batch.api.InvalidInputException naming {@code taskType} if it is not a
+   *     valid task type
+   */
+  boolean resumeTaskType(String taskType);
+
+  /**
+   * Returns the paused task types.
+   *
+   * @return the types, sorted; empty when none is paused
+   */
+  Set<String> pausedTaskTypes();
 
   /** Releases resources. */
   @Override

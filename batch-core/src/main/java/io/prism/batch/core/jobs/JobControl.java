@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *       <td>{@link #pauseAllSchedules}, {@link #pauseSchedule}</td></tr>
  *   <tr><td>{@code POST /api/v1/batch/schedule/resume}</td>
  *       <td>{@link #resumeAllSchedules}, {@link #resumeSchedule}</td></tr>
+ *   <tr><td>(task types)</td>
+ *       <td>{@link #pauseTaskType}, {@link #resumeTaskType}, {@link #pausedTaskTypes}</td></tr>
  * </table>
  *
  * <p><b>Jobs that run here.</b> The host registers one action per job type, typically a {@link
@@ -62,6 +65,14 @@ import org.slf4j.LoggerFactory;
  * record then ends {@code cancelled}. So a cancel asked for on any node sharing the store stops
  * the job within about one poll interval, wherever it runs. A record whose JVM died stays {@code
  * running}: no control owns it, and the request only stands in the store.
+ *
+ * <p><b>Paused task types, across JVMs.</b> {@link #pauseTaskType} records the type in the
+ * shared store ({@link JobStore#pauseTaskType}) and holds it back at once in this control's
+ * running jobs: their workers claim no more tasks of that type (those running finish) until
+ * {@link #resumeTaskType}. Every other control sharing the store applies the change to its own
+ * running jobs within its poll interval, and every job starts with the types paused when it
+ * starts. Pausing {@value WarmProcessor#TASK_TYPE}, say, stops all fetching from the source
+ * while the source is down, without cancelling anything.
  *
  * <pre>{@code
  * try (JobControl control = JobControl.builder()
@@ -103,6 +114,8 @@ public final class JobControl implements AutoCloseable {
   private final Duration pollInterval;
   private final ScheduledExecutorService poller;
   private final Map<Long, LocalJob> here = new ConcurrentHashMap<>();
+  /** The paused task types last read from the store; stands in when the store cannot be read. */
+  private volatile Set<String> pausedTypes = Set.of();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean pollFailing;
 
@@ -268,7 +281,7 @@ public final class JobControl implements AutoCloseable {
     if (local != null && standing) {
       LOG.info("job {} ({}): cancelling it here", jobId, local.jobType);
       local.cancelling.set(true);
-      local.cancel.run();
+      local.handle.cancel();
     }
     return standing;
   }
@@ -324,7 +337,7 @@ public final class JobControl implements AutoCloseable {
       if (job.cancelling.compareAndSet(false, true)) {
         LOG.info("job {} ({}): a cancel was requested in the job store; cancelling it here",
             job.jobId, job.jobType);
-        job.cancel.run();
+        job.handle.cancel();
         cancelled++;
       }
     }
@@ -338,6 +351,48 @@ public final class JobControl implements AutoCloseable {
    */
   public Duration pollInterval() {
     return pollInterval;
+  }
+
+  // ---- task types ----
+
+  /**
+   * Pauses a task type in every job sharing the store: records it ({@link
+   * JobStore#pauseTaskType}) and holds it back in the jobs running here before returning; other
+   * controls follow within their poll interval (see the class comment). Idempotent.
+   *
+   * @param taskType a task type, e.g. {@value WarmProcessor#TASK_TYPE}
+   * @return true if this call paused it, false if it was paused already
+   * @throws InvalidInputException naming {@code taskType} if it is not a valid task type
+   */
+  public boolean pauseTaskType(String taskType) {
+    boolean changed = jobs.pauseTaskType(taskType);
+    LOG.info("task type {}: {}", taskType, changed ? "paused" : "already paused");
+    applyPausedTypes();
+    return changed;
+  }
+
+  /**
+   * Resumes a paused task type in every job sharing the store; its held-back tasks are claimed
+   * again in their order. Idempotent.
+   *
+   * @param taskType a task type
+   * @return true if this call resumed it, false if it was not paused
+   * @throws InvalidInputException naming {@code taskType} if it is not a valid task type
+   */
+  public boolean resumeTaskType(String taskType) {
+    boolean changed = jobs.resumeTaskType(taskType);
+    LOG.info("task type {}: {}", taskType, changed ? "resumed" : "was not paused");
+    applyPausedTypes();
+    return changed;
+  }
+
+  /**
+   * Returns the paused task types, as the store holds them.
+   *
+   * @return the types, sorted
+   */
+  public Set<String> pausedTaskTypes() {
+    return jobs.pausedTaskTypes();
   }
 
   // ---- schedules ----
@@ -408,7 +463,7 @@ public final class JobControl implements AutoCloseable {
     for (LocalJob job : here.values()) {
       if (job.cancelling.compareAndSet(false, true)) {
         LOG.info("job {} ({}): cancelled as the job control closes", job.jobId, job.jobType);
-        job.cancel.run();
+        job.handle.cancel();
       }
     }
     ownedExecutor.ifPresent(ExecutorService::shutdown);
@@ -435,8 +490,9 @@ public final class JobControl implements AutoCloseable {
   }
 
   private void runScoped(Runnable action, Consumer<JobRecord> onJob) {
-    JobScope.run((job, cancel) -> {
-      LocalJob local = new LocalJob(job.id(), job.jobType(), cancel);
+    JobScope.run((job, handle) -> {
+      LocalJob local = new LocalJob(job.id(), job.jobType(), handle);
+      handle.holdBack(currentPausedTypes());
       here.put(job.id(), local);
       onJob.accept(job);
       return () -> here.remove(job.id(), local);
@@ -449,6 +505,7 @@ public final class JobControl implements AutoCloseable {
     }
     try {
       checkCancelRequests();
+      applyPausedTypes();
       if (pollFailing) {
         pollFailing = false;
         LOG.info("cancel requests can be read from the job store again");
@@ -456,9 +513,38 @@ public final class JobControl implements AutoCloseable {
     } catch (RuntimeException e) {
       if (!pollFailing) {
         pollFailing = true;
-        LOG.warn("cannot read cancel requests from the job store (will retry every {}): {}",
+        LOG.warn("cannot read cancel requests or paused task types from the job store (will"
+            + " retry every {}): {}",
             pollInterval, e.toString());
       }
+    }
+  }
+
+  /** Reads the paused types from the store and holds them back in every job running here. */
+  private void applyPausedTypes() {
+    Set<String> types = jobs.pausedTaskTypes();
+    pausedTypes = types;
+    for (LocalJob job : here.values()) {
+      try {
+        job.handle.holdBack(types);
+      } catch (RuntimeException e) {
+        LOG.warn("job {} ({}): cannot hold back the paused task types {}: {}", job.jobId,
+            job.jobType, types, e.toString());
+      }
+    }
+  }
+
+  /** The paused types for a job that starts now: read fresh, or the last known if unreadable. */
+  private Set<String> currentPausedTypes() {
+    try {
+      Set<String> types = jobs.pausedTaskTypes();
+      pausedTypes = types;
+      return types;
+    } catch (RuntimeException e) {
+      Set<String> known = pausedTypes;
+      LOG.warn("cannot read the paused task types from the job store; the job starts with the"
+          + " last known ones, {}: {}", known, e.toString());
+      return known;
     }
   }
 
@@ -477,13 +563,13 @@ public final class JobControl implements AutoCloseable {
   private static final class LocalJob {
     final long jobId;
     final String jobType;
-    final Runnable cancel;
+    final JobScope.JobHandle handle;
     final AtomicBoolean cancelling = new AtomicBoolean();
 
-    LocalJob(long jobId, String jobType, Runnable cancel) {
+    LocalJob(long jobId, String jobType, JobScope.JobHandle handle) {
       this.jobId = jobId;
       this.jobType = jobType;
-      this.cancel = cancel;
+      this.handle = handle;
     }
   }
 

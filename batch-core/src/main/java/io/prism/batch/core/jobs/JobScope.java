@@ -1,10 +1,11 @@
 package io.prism.batch.core.jobs;
 
 import io.prism.batch.api.data.JobRecord;
+import java.util.Set;
 
 /**
  * Tells a {@link JobControl} about the jobs that {@link WarmJobs} runs on a thread the control
- * runs an action on: their records and how to cancel each one. {@link WarmJobs} reports to the
+ * runs an action on: their records, and a handle to cancel each one or hold back task types. {@link WarmJobs} reports to the
  * observer of its calling thread, if there is one; without one, nothing happens.
  *
  * <p>Package-private plumbing between the two classes; the observer is thread-confined.
@@ -12,6 +13,21 @@ import io.prism.batch.api.data.JobRecord;
 final class JobScope {
   private static final ThreadLocal<Observer> CURRENT = new ThreadLocal<>();
   private static final Runnable NOTHING = () -> { };
+
+  /** What a control can do to one job. Thread-safe. */
+  interface JobHandle {
+    /** Cancels the job, before or after its engine started; returns once its tasks stopped. */
+    void cancel();
+
+    /**
+     * Makes the job's queue hold back tasks of exactly these types from now on, until called
+     * again with another set; applied before the engine claims its first task when called
+     * before it starts.
+     *
+     * @param pausedTypes the paused task types
+     */
+    void holdBack(Set<String> pausedTypes);
+  }
 
   private JobScope() {}
 
@@ -21,11 +37,10 @@ final class JobScope {
      * A job's record exists and the job is about to run on this thread.
      *
      * @param job the record as created (pending)
-     * @param cancel cancels the job, before or after its engine started; returns once its
-     *     tasks stopped
+     * @param handle cancels the job or holds back task types
      * @return what to run when the job has ended, its final record written or not
      */
-    Runnable started(JobRecord job, Runnable cancel);
+    Runnable started(JobRecord job, JobHandle handle);
   }
 
   /**
@@ -52,11 +67,11 @@ final class JobScope {
    * Reports a job to this thread's observer, if any.
    *
    * @param job the record as created
-   * @param cancel cancels the job
+   * @param handle cancels the job or holds back task types
    * @return what to run when the job has ended
    */
-  static Runnable started(JobRecord job, Runnable cancel) {
+  static Runnable started(JobRecord job, JobHandle handle) {
     Observer o = CURRENT.get();
-    return o == null ? NOTHING : o.started(job, cancel);
+    return o == null ? NOTHING : o.started(job, handle);
   }
 }

@@ -11,6 +11,7 @@ import io.prism.batch.api.ErrorClass;
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.Processor;
 import io.prism.batch.api.Task;
+import io.prism.batch.api.TaskQueue;
 import io.prism.batch.api.TaskFailure;
 import io.prism.batch.api.TaskState;
 import io.prism.batch.api.data.CacheTier;
@@ -455,7 +456,7 @@ public final class WarmJobs {
     running.add(handle);
     Runnable ended = () -> { };
     try {
-      ended = JobScope.started(pending, handle::cancel);
+      ended = JobScope.started(pending, handle);
       JobRecord rec = pending.started(clock.instant());
       jobs.update(rec);
       Plan plan;
@@ -473,8 +474,12 @@ public final class WarmJobs {
       BatchResult result;
       Map<String, TypeSnapshot> metrics;
       try (BatchEngine engine = engine(batchId, processor)) {
-        result = handle.start(engine, plan.tasks()).await();
-        metrics = engine.metrics().snapshot();
+        try {
+          result = handle.start(engine, plan.tasks()).await();
+          metrics = engine.metrics().snapshot();
+        } finally {
+          handle.detach(); // before the engine closes its queue
+        }
       } catch (RuntimeException e) {
         throw failBeforeRun(rec, "the engine failed", e);
       }
@@ -619,11 +624,18 @@ public final class WarmJobs {
   private record Plan(List<Task> tasks, ObjectNode summary, OptionalInt priority) {}
 
   /** A job's run, which {@link #cancel()} may cancel before or after it starts. */
-  private static final class Running {
+  /** A job's engine run as job control sees it: cancellable, with task types held back. */
+  private static final class Running implements JobScope.JobHandle {
     private BatchRun run;
+    private TaskQueue queue;
     private boolean cancelled;
+    private Set<String> paused = Set.of();
 
     BatchRun start(BatchEngine engine, List<Task> tasks) {
+      synchronized (this) {
+        queue = engine.queue();
+        applyPauses();
+      }
       BatchRun r = engine.start(tasks);
       boolean cancelNow;
       synchronized (this) {
@@ -636,7 +648,8 @@ public final class WarmJobs {
       return r;
     }
 
-    void cancel() {
+    @Override
+    public void cancel() {
       BatchRun r;
       synchronized (this) {
         cancelled = true;
@@ -644,6 +657,29 @@ public final class WarmJobs {
       }
       if (r != null) {
         r.cancel();
+      }
+    }
+
+    @Override
+    public synchronized void holdBack(Set<String> pausedTypes) {
+      paused = Set.copyOf(pausedTypes);
+      if (queue != null) {
+        applyPauses();
+      }
+    }
+
+    synchronized void detach() {
+      queue = null;
+    }
+
+    private void applyPauses() {
+      for (String type : queue.pausedTypes()) {
+        if (!paused.contains(type)) {
+          queue.resumeType(type);
+        }
+      }
+      for (String type : paused) {
+        queue.pauseType(type);
       }
     }
   }

@@ -7,6 +7,7 @@ import static io.prism.batch.core.queue.JournalCodec.COMPLETE;
 import static io.prism.batch.core.queue.JournalCodec.ENQUEUE;
 import static io.prism.batch.core.queue.JournalCodec.FAIL;
 import static io.prism.batch.core.queue.JournalCodec.RELEASE;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.prism.batch.api.BatchException;
 import io.prism.batch.api.EnqueueResult;
@@ -18,6 +19,7 @@ import io.prism.batch.api.Task;
 import io.prism.batch.api.TaskQueue;
 import io.prism.batch.api.TaskRecord;
 import io.prism.batch.api.TaskState;
+import io.prism.batch.core.internal.AtomicFiles;
 import io.prism.batch.core.queue.QueueCore.Entry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,10 +32,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,6 +82,9 @@ import org.slf4j.LoggerFactory;
  * record followed by good ones is not a crash artefact: opening throws {@link
  * JournalCorruptedException} naming the file and offset, and changes nothing.
  *
+ * <p>Paused task types ({@link #pauseType}) are kept in the file {@code paused-types}, one type
+ * a line, replaced atomically on every change, so a pause outlives a restart.
+ *
  * <p>Thread-safe. One instance per directory: a lock file keeps a second one (in this or another
  * process) from opening it.
  *
@@ -104,6 +112,7 @@ public final class JournaledTaskQueue implements TaskQueue, SignallingQueue {
   public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(JournaledTaskQueue.class);
+  private static final String PAUSED_TYPES = "paused-types";
 
   private final Path dir;
   private final QueueCore core;
@@ -115,6 +124,7 @@ public final class JournaledTaskQueue implements TaskQueue, SignallingQueue {
   private final FileChannel lockChannel;
   private final ExecutorService snapshotter;
   private final Condition snapshotDone;
+  private final Object pausedTypesWrites = new Object();
 
   // guarded by core.lock
   private long transitionsSinceSnapshot;
@@ -134,6 +144,10 @@ public final class JournaledTaskQueue implements TaskQueue, SignallingQueue {
     try {
       Files.createDirectories(dir);
       lock = lockDirectory(dir);
+      AtomicFiles.removeTemporaryFiles(dir);
+      for (String type : readPausedTypes(dir.resolve(PAUSED_TYPES))) {
+        core.pauseType(type);
+      }
       JournalFiles.Recovered r = JournalFiles.recover(dir, core);
       r.corruptTail()
           .ifPresent(
@@ -338,6 +352,21 @@ public final class JournaledTaskQueue implements TaskQueue, SignallingQueue {
   }
 
   @Override
+  public boolean pauseType(String taskType) {
+    return changePausedTypes(taskType, true);
+  }
+
+  @Override
+  public boolean resumeType(String taskType) {
+    return changePausedTypes(taskType, false);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return core.pausedTypes();
+  }
+
+  @Override
   public boolean awaitClaimable(long timeout, TimeUnit unit) throws InterruptedException {
     return core.awaitClaimable(timeout, unit);
   }
@@ -385,6 +414,45 @@ public final class JournaledTaskQueue implements TaskQueue, SignallingQueue {
   // ---------------------------------------------------------------- snapshots
 
   private record PendingSnapshot(QueueCore.Image image, JournalWriter.Rotation rotation) {}
+
+  /** Writes the new set of paused types first, so a failed write changes nothing. */
+  private boolean changePausedTypes(String taskType, boolean pause) {
+    if (!Task.isValidType(taskType)) {
+      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
+    }
+    synchronized (pausedTypesWrites) {
+      Set<String> types = new TreeSet<>(core.pausedTypes());
+      if (!(pause ? types.add(taskType) : types.remove(taskType))) {
+        return false;
+      }
+      StringBuilder text = new StringBuilder();
+      types.forEach(t -> text.append(t).append('\n'));
+      try {
+        AtomicFiles.replace(dir.resolve(PAUSED_TYPES), text.toString().getBytes(UTF_8));
+      } catch (IOException e) {
+        throw new BatchException("cannot " + (pause ? "pause" : "resume") + " task type "
+            + taskType + ": " + dir.resolve(PAUSED_TYPES) + " cannot be written: " + e, e);
+      }
+      return pause ? core.pauseType(taskType) : core.resumeType(taskType);
+    }
+  }
+
+  private static List<String> readPausedTypes(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    List<String> types = new ArrayList<>();
+    List<String> lines = Files.readAllLines(file, UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      String type = lines.get(i);
+      if (!Task.isValidType(type)) {
+        throw new BatchException("cannot open the task queue: " + file + " line " + (i + 1)
+            + " holds '" + type + "', which is not a task type (" + Task.TYPE_RULE + ")");
+      }
+      types.add(type);
+    }
+    return types;
+  }
 
   /** Copies the state and rotates the journal at the same point. Core lock held. */
   private PendingSnapshot beginSnapshot() {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -116,6 +117,21 @@ public final class MemoryTaskQueue implements TaskQueue, SignallingQueue {
   @Override
   public QueueStats stats() {
     return core.stats();
+  }
+
+  @Override
+  public boolean pauseType(String taskType) {
+    return core.pauseType(taskType);
+  }
+
+  @Override
+  public boolean resumeType(String taskType) {
+    return core.resumeType(taskType);
+  }
+
+  @Override
+  public Set<String> pausedTypes() {
+    return core.pausedTypes();
   }
 
   @Override

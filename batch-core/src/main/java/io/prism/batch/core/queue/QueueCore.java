@@ -18,13 +18,18 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The in-memory state machine shared by {@link MemoryTaskQueue} and {@link JournaledTaskQueue}.
@@ -32,7 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One {@link ReentrantLock} guards everything. Claimable tasks sit in one {@link ReadyLane} per
  * priority, ordered by sequence number; tasks whose not-before time is in the future sit in a heap
  * ordered by that time and move to their lane when it passes. Running tasks are kept in an
- * intrusive list so {@link #releaseExpired} scans only them. Counts by state are kept as they
+ * intrusive list so {@link #releaseExpired} scans only them. Due tasks of a paused type are
+ * parked aside, per type, instead of in a lane, so claims never look at them; resuming the type
+ * puts them back in their lanes at their places. Counts by state are kept as they
  * change. Every transition is reported to a {@link TransitionLog} while the lock is held, so a
  * journal sees transitions in the order they happened.
  *
@@ -57,6 +64,9 @@ final class QueueCore {
   private final ArrayList<Entry> byOrdinal = new ArrayList<>();
   private final ReadyLane[] lanes = new ReadyLane[LANES];
   private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_NOT_BEFORE);
+  private final Set<String> pausedTypes = new HashSet<>();
+  /** Due entries of paused types, by type; never in a lane at the same time. */
+  private final HashMap<String, ArrayList<Entry>> parked = new HashMap<>();
 
   /** Sentinel of the circular list of running entries. */
   private final Entry running = Entry.sentinel();
@@ -275,6 +285,13 @@ final class QueueCore {
         cancel(e, now);
         n++;
       }
+      for (ArrayList<Entry> aside : parked.values()) {
+        for (Entry p : aside) {
+          cancel(p, now);
+          n++;
+        }
+      }
+      parked.clear();
       if (n > 0) {
         log.cancelledPending(now);
       }
@@ -358,6 +375,57 @@ final class QueueCore {
       map.put(s, copy[s.ordinal()]);
     }
     return new QueueStats(map);
+  }
+
+  boolean pauseType(String taskType) {
+    requireType(taskType);
+    lock.lock();
+    try {
+      checkOpen();
+      if (!pausedTypes.add(taskType)) {
+        return false;
+      }
+      ArrayList<Entry> aside = new ArrayList<>();
+      for (ReadyLane lane : lanes) {
+        lane.removeIf(e -> e.task.type().equals(taskType), aside::add);
+      }
+      if (!aside.isEmpty()) {
+        parked.put(taskType, aside);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean resumeType(String taskType) {
+    requireType(taskType);
+    lock.lock();
+    try {
+      checkOpen();
+      if (!pausedTypes.remove(taskType)) {
+        return false;
+      }
+      ArrayList<Entry> aside = parked.remove(taskType);
+      if (aside != null) {
+        for (Entry e : aside) {
+          laneOf(e).add(e);
+        }
+        workAvailable.signalAll();
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Set<String> pausedTypes() {
+    lock.lock();
+    try {
+      return Collections.unmodifiableSortedSet(new TreeSet<>(pausedTypes));
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------- signalling
@@ -525,6 +593,7 @@ final class QueueCore {
       lane.clear();
     }
     delayed.clear();
+    parked.clear();
     running.prevRunning = running;
     running.nextRunning = running;
     int requeued = 0;
@@ -561,15 +630,28 @@ final class QueueCore {
     if (e.task.notBefore().isAfter(now)) {
       delayed.add(e);
     } else {
-      lanes[e.task.priority() - Task.MIN_PRIORITY].add(e);
+      makeClaimable(e);
     }
+  }
+
+  /** Puts a due entry in its lane, or aside if its type is paused. */
+  private void makeClaimable(Entry e) {
+    if (!pausedTypes.isEmpty() && pausedTypes.contains(e.task.type())) {
+      parked.computeIfAbsent(e.task.type(), t -> new ArrayList<>()).add(e);
+    } else {
+      laneOf(e).add(e);
+    }
+  }
+
+  private ReadyLane laneOf(Entry e) {
+    return lanes[e.task.priority() - Task.MIN_PRIORITY];
   }
 
   private void promoteDue(Instant now) {
     Entry head;
     while ((head = delayed.peek()) != null && !head.task.notBefore().isAfter(now)) {
       delayed.poll();
-      lanes[head.task.priority() - Task.MIN_PRIORITY].add(head);
+      makeClaimable(head);
     }
   }
 
@@ -622,6 +704,12 @@ final class QueueCore {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the task queue is closed");
+    }
+  }
+
+  private static void requireType(String taskType) {
+    if (!Task.isValidType(taskType)) {
+      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
     }
   }
 
@@ -738,6 +826,21 @@ final class QueueCore {
         return stragglers.poll();
       }
       return fifo.pollFirst();
+    }
+
+    /** Moves the entries that match out of the lane. */
+    void removeIf(Predicate<Entry> match, Consumer<Entry> to) {
+      Predicate<Entry> moved = e -> {
+        if (match.test(e)) {
+          to.accept(e);
+          return true;
+        }
+        return false;
+      };
+      fifo.removeIf(moved);
+      if (stragglers != null) {
+        stragglers.removeIf(moved);
+      }
     }
 
     int size() {

@@ -3,13 +3,16 @@ package io.prism.batch.core.store;
 import io.prism.batch.api.BatchException;
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.JournalCorruptedException;
+import io.prism.batch.api.Task;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStore;
 import io.prism.batch.core.store.internal.Docs.JobDoc;
+import io.prism.batch.core.store.internal.Docs.PausedTypesDoc;
 import io.prism.batch.core.store.internal.StoreDirectory;
 import io.prism.batch.core.store.internal.StoreJson;
 import io.prism.batch.core.store.internal.Values;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -28,7 +32,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Like PostgreSQL, the store keeps times to the microsecond and refuses a result summary
  * that is not JSON. {@link #recent} orders by creation time, newest first, then by id. A job's
  * cancel flag ({@link #requestCancel}) is kept in its file; a store directory belongs to one
- * process, so here the flag serves the JVM that holds the store.
+ * process, so here the flag serves the JVM that holds the store. Paused task types ({@link
+ * #pauseTaskType}) are kept in {@code DIR/jobs/paused-task-types.json}.
  *
  * <p>Thread-safe.
  *
@@ -45,12 +50,14 @@ public final class FileJobStore implements JobStore {
 
   private static final String PREFIX = "job-";
   private static final String SUFFIX = ".json";
+  private static final String PAUSED_TYPES = "paused-task-types.json";
   private static final Comparator<JobRecord> NEWEST_FIRST =
       Comparator.comparing(JobRecord::createdAt).thenComparingLong(JobRecord::id).reversed();
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<Long, JobRecord> jobs = new HashMap<>();
   private final Set<Long> cancelRequested = new HashSet<>();
+  private final TreeSet<String> pausedTypes = new TreeSet<>();
   private final StoreDirectory dir;
   private long nextId = 1;
   private boolean closed;
@@ -170,6 +177,51 @@ public final class FileJobStore implements JobStore {
     }
   }
 
+  @Override
+  public boolean pauseTaskType(String taskType) {
+    return changePausedTypes(taskType, true);
+  }
+
+  @Override
+  public boolean resumeTaskType(String taskType) {
+    return changePausedTypes(taskType, false);
+  }
+
+  @Override
+  public Set<String> pausedTaskTypes() {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return Collections.unmodifiableSortedSet(new TreeSet<>(pausedTypes));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Writes the new set first, so a failed write changes nothing. */
+  private boolean changePausedTypes(String taskType, boolean pause) {
+    if (!Task.isValidType(taskType)) {
+      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
+    }
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      TreeSet<String> next = new TreeSet<>(pausedTypes);
+      if (!(pause ? next.add(taskType) : next.remove(taskType))) {
+        return false;
+      }
+      if (dir != null) {
+        dir.write(PAUSED_TYPES,
+            StoreJson.write(new PausedTypesDoc(StoreJson.FORMAT, List.copyOf(next))));
+      }
+      pausedTypes.clear();
+      pausedTypes.addAll(next);
+      return true;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Releases the directory. Idempotent; the store refuses every call afterwards. */
   @Override
   public void close() {
@@ -202,6 +254,17 @@ public final class FileJobStore implements JobStore {
   }
 
   private void load() {
+    byte[] paused = dir.readIfExists(PAUSED_TYPES);
+    if (paused != null) {
+      Path file = dir.path().resolve(PAUSED_TYPES);
+      for (String type : StoreJson.read(paused, PausedTypesDoc.class, file).pausedTaskTypes()) {
+        if (!Task.isValidType(type)) {
+          throw new JournalCorruptedException("store file " + file + " holds '" + type
+              + "', which is not a task type (" + Task.TYPE_RULE + ")");
+        }
+        pausedTypes.add(type);
+      }
+    }
     for (Path file : dir.list(SUFFIX)) {
       String name = file.getFileName().toString();
       if (!name.startsWith(PREFIX)) {

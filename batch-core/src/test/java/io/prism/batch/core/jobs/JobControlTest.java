@@ -261,6 +261,72 @@ class JobControlTest {
         ScheduleStatus::running));
   }
 
+  // ---- paused task types ----
+
+  /** Waits until the node's store stops growing for a while, and returns its size then. */
+  private static int awaitFetchingStopped(Node node) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      int before = node.store.keys().size();
+      TimeUnit.MILLISECONDS.sleep(300); // several tasks' time: a running task ends in 20 ms
+      int after = node.store.keys().size();
+      if (after == before) {
+        return after;
+      }
+      assertThat(System.nanoTime()).as("waiting for fetching to stop").isLessThan(deadline);
+    }
+  }
+
+  @Test
+  void shouldStartAJobWithThePausedTaskTypesHeldBackAndRunThemOnResume() throws Exception {
+    Node node = fastNode();
+    JobControl control = open(control(node));
+    assertThat(control.pauseTaskType(WarmProcessor.TASK_TYPE)).isTrue();
+    assertThat(control.pauseTaskType(WarmProcessor.TASK_TYPE)).as("again").isFalse();
+
+    long id = control.trigger(WarmJobs.MARKET_SCAN);
+
+    TimeUnit.MILLISECONDS.sleep(300); // ten tasks would take a few ms if they were claimed
+    assertThat(node.store.keys()).as("nothing fetched while paused").isEmpty();
+    assertThat(control.get(id).map(JobRecord::status)).contains(JobStatus.RUNNING);
+    assertThat(control.pausedTaskTypes()).containsExactly(WarmProcessor.TASK_TYPE);
+
+    assertThat(control.resumeTaskType(WarmProcessor.TASK_TYPE)).isTrue();
+    JobRecord done = finished(control, id);
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCESS);
+    assertThat(done.processedCount()).isEqualTo(10);
+    assertThat(control.pausedTaskTypes()).isEmpty();
+  }
+
+  @Test
+  void shouldHoldBackATaskTypePausedOnAnotherNodeInAJobRunningHere() throws Exception {
+    JobControl nodeA = open(control(fastNode()));
+    Node medium = new Node(Duration.ofMillis(20), 20);
+    JobControl nodeB = open(control(medium).pollInterval(Duration.ofMillis(50)));
+    long id = nodeB.trigger(WarmJobs.MARKET_SCAN);
+    medium.awaitFetched(3);
+
+    assertThat(nodeA.pauseTaskType(WarmProcessor.TASK_TYPE)).isTrue();
+
+    int fetched = awaitFetchingStopped(medium);
+    assertThat(fetched).as("held back before the end").isLessThan(40);
+    assertThat(nodeB.get(id).map(JobRecord::status)).contains(JobStatus.RUNNING);
+    assertThat(nodeA.resumeTaskType(WarmProcessor.TASK_TYPE)).isTrue();
+    JobRecord done = finished(nodeA, id);
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCESS);
+    assertThat(done.processedCount()).isEqualTo(40);
+  }
+
+  @Test
+  void shouldRejectAnInvalidTaskTypeToPause() {
+    JobControl control = open(control(fastNode()));
+    assertThatThrownBy(() -> control.pauseTaskType("rag sync"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("taskType")
+        .hasMessageContaining("rag sync");
+    assertThat(control.pausedTaskTypes()).isEmpty();
+  }
+
   @Test
   void shouldRefuseToCancelAFinishedOrUnknownJob() {
     JobControl control = open(control(fastNode()));

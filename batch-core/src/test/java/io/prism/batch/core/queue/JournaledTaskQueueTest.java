@@ -173,6 +173,41 @@ class JournaledTaskQueueTest extends SignallingQueueContract {
   }
 
   @Test
+  void shouldKeepPausedTaskTypesAcrossReopen() {
+    // Given a paused type with a pending task, and a type paused and resumed again
+    enqueue(typed("embed", "e1", 5), typed("warm", "w1", 3));
+    queue.pauseType("embed");
+    queue.pauseType("warm");
+    queue.resumeType("warm");
+
+    // When reopened / Then the pause holds and the task waits for the resume
+    reopen();
+    assertThat(queue.pausedTypes()).containsExactly("embed");
+    Lease w1 = claimOne();
+    assertThat(w1.task().id()).isEqualTo("w1");
+    queue.complete(w1, "");
+    assertThat(claim(10)).isEmpty();
+    queue.resumeType("embed");
+    reopen();
+    assertThat(queue.pausedTypes()).isEmpty();
+    assertThat(ids(claim(10))).containsExactly("e1");
+  }
+
+  @Test
+  void shouldRefuseToOpenWithADamagedPausedTypesFile() throws IOException {
+    // Given a paused-types file whose second line is not a task type
+    queue.close();
+    Files.writeString(dir.resolve("paused-types"), "embed\nrag sync\n");
+
+    // When opened / Then it is refused, naming the file, the line and the value
+    assertThatThrownBy(() -> JournaledTaskQueue.builder(dir).clock(clock).build())
+        .isInstanceOf(BatchException.class)
+        .hasMessageContaining("paused-types line 2")
+        .hasMessageContaining("'rag sync'");
+    queue = null;
+  }
+
+  @Test
   void shouldRejectASecondOpenOfTheSameDirectory() {
     // When the directory of an open queue is opened again / Then it is refused
     assertThatThrownBy(() -> JournaledTaskQueue.builder(dir).clock(clock).build())

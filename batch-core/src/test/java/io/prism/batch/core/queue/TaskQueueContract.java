@@ -506,6 +506,117 @@ public abstract class TaskQueueContract {
     assertThat(queue.stats().open()).isZero();
   }
 
+  // ---------------------------------------------------------------- paused task types
+
+  /** A task of the given type, id (also its dedupe key) and priority. */
+  protected static Task typed(String type, String id, int priority) {
+    return Task.builder(type).id(id).priority(priority).payload("{}").build();
+  }
+
+  @Test
+  void shouldNotClaimTasksOfAPausedTypeUntilItIsResumed() {
+    // Given tasks of two types
+    enqueue(typed("embed", "e1", 5), typed("warm", "w1", 3), typed("embed", "e2", 3));
+
+    // When one type is paused
+    assertThat(queue.pauseType("embed")).isTrue();
+    assertThat(queue.pauseType("embed")).as("second pause").isFalse();
+    assertThat(queue.pausedTypes()).containsExactly("embed");
+
+    // Then only the other type is claimed, though of lower priority; new tasks of the paused
+    // type are accepted and wait
+    assertThat(ids(claim(10))).containsExactly("w1");
+    enqueue(typed("embed", "e3", 5));
+    assertThat(claim(10)).isEmpty();
+    assertThat(queue.stats().count(TaskState.PENDING)).isEqualTo(3);
+
+    // When it is resumed / Then its tasks come in their order: priority, then enqueue order
+    assertThat(queue.resumeType("embed")).isTrue();
+    assertThat(queue.resumeType("embed")).as("second resume").isFalse();
+    assertThat(queue.pausedTypes()).isEmpty();
+    assertThat(ids(claim(10))).containsExactly("e1", "e3", "e2");
+  }
+
+  @Test
+  void shouldLetRunningTasksOfAPausedTypeFinish() {
+    // Given a running task
+    enqueue(typed("embed", "e1", 3), typed("embed", "e2", 3));
+    Lease running = claimOne();
+
+    // When its type is paused / Then it still heartbeats and completes; the other waits
+    queue.pauseType("embed");
+    assertThat(queue.heartbeat(running, LEASE)).isPresent();
+    assertThat(queue.complete(running, "")).isTrue();
+    assertThat(state("e1")).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(claim(10)).isEmpty();
+    assertThat(state("e2")).isEqualTo(TaskState.PENDING);
+  }
+
+  @Test
+  void shouldHoldDelayedRetriedAndReclaimedTasksOfAPausedTypeWhenTheyComeDue() {
+    // Given a delayed task, a retrying one and a running one whose lease will expire
+    Task later = Task.builder("embed").id("later").notBefore(clock.instant().plusSeconds(60))
+        .build();
+    enqueue(typed("embed", "retry", 3), typed("embed", "lost", 3), later);
+    Lease retry = claimOne();
+    queue.fail(retry, "timeout", Optional.of(clock.instant().plusSeconds(30)));
+    Lease lost = claimOne();
+
+    // When the type is paused and all three come due
+    queue.pauseType("embed");
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(queue.releaseExpired(clock.instant())).isEqualTo(1);
+
+    // Then none is claimed; the lost lease is refused
+    assertThat(claim(10)).isEmpty();
+    assertThat(queue.complete(lost, "")).isFalse();
+
+    // When resumed / Then all three are claimed, the retried one behind the others
+    queue.resumeType("embed");
+    assertThat(ids(claim(10))).containsExactly("lost", "later", "retry");
+  }
+
+  @Test
+  void shouldCancelPendingTasksOfAPausedType() {
+    // Given pending tasks of a paused type
+    enqueue(typed("embed", "e1", 3), typed("warm", "w1", 3));
+    queue.pauseType("embed");
+
+    // When pending work is cancelled / Then they are cancelled too, and stay so after resume
+    assertThat(queue.cancelPending()).isEqualTo(2);
+    assertThat(state("e1")).isEqualTo(TaskState.CANCELLED);
+    queue.resumeType("embed");
+    assertThat(claim(10)).isEmpty();
+    assertThat(queue.stats().open()).isZero();
+  }
+
+  @Test
+  void shouldPauseATypeThatHasNoTasksYet() {
+    // Given a paused type with no tasks
+    assertThat(queue.pauseType("report")).isTrue();
+
+    // When its tasks arrive / Then they wait for the resume
+    enqueue(typed("report", "r1", 3));
+    assertThat(claim(10)).isEmpty();
+    queue.resumeType("report");
+    assertThat(ids(claim(10))).containsExactly("r1");
+  }
+
+  @Test
+  void shouldRejectAnInvalidTaskTypeToPauseOrResume() {
+    assertThatThrownBy(() -> queue.pauseType("rag sync"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("taskType")
+        .hasMessageContaining("rag sync");
+    assertThatThrownBy(() -> queue.resumeType(""))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("taskType");
+    assertThatThrownBy(() -> queue.pauseType(null))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("taskType");
+    assertThat(queue.pausedTypes()).isEmpty();
+  }
+
   // ---------------------------------------------------------------- stats
 
   @Test

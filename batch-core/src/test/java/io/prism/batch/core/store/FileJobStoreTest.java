@@ -2,11 +2,14 @@ package io.prism.batch.core.store;
 
 import static io.prism.batch.core.store.StoreAssertions.assertSameJob;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prism.batch.api.JournalCorruptedException;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStatus;
 import io.prism.batch.api.data.JobStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
@@ -61,5 +64,30 @@ class FileJobStoreTest extends JobStoreContract {
     assertThat(store.cancelRequested(a.id())).isTrue();
     assertThat(store.cancelRequested(b.id())).isFalse();
     assertSameJob(store.get(a.id()).orElseThrow(), a.started(T0));
+  }
+
+  @Test
+  void shouldKeepPausedTaskTypesAcrossAReopen() {
+    store.pauseTaskType("warm");
+    store.pauseTaskType("rag_sync");
+    store.resumeTaskType("rag_sync");
+    store.close();
+
+    store = newStore();
+
+    assertThat(store.pausedTaskTypes()).containsExactly("warm");
+  }
+
+  @Test
+  void shouldRefuseToOpenAPausedTypesFileWithAnInvalidType() throws IOException {
+    store.close();
+    Files.writeString(dir.resolve(FileJobStore.SUBDIRECTORY).resolve("paused-task-types.json"),
+        "{\"format\":1,\"pausedTaskTypes\":[\"warm\",\"rag sync\"]}");
+
+    assertThatThrownBy(this::newStore)
+        .isInstanceOf(JournalCorruptedException.class)
+        .hasMessageContaining("paused-task-types.json")
+        .hasMessageContaining("'rag sync'");
+    store = FileJobStore.inMemory();
   }
 }

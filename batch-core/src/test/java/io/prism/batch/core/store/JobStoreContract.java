@@ -221,6 +221,37 @@ public abstract class JobStoreContract {
     assertThat(store.cancelRequested(other.id())).as("another job").isFalse();
   }
 
+  // ---- paused task types ----
+
+  @Test
+  void shouldPauseAndResumeTaskTypesIdempotently() {
+    assertThat(store.pausedTaskTypes()).isEmpty();
+
+    assertThat(store.pauseTaskType("warm")).isTrue();
+    assertThat(store.pauseTaskType("rag_sync")).isTrue();
+    assertThat(store.pauseTaskType("warm")).as("paused again").isFalse();
+    assertThat(store.pausedTaskTypes()).containsExactly("rag_sync", "warm");
+
+    assertThat(store.resumeTaskType("warm")).isTrue();
+    assertThat(store.resumeTaskType("warm")).as("resumed again").isFalse();
+    assertThat(store.resumeTaskType("clean")).as("never paused").isFalse();
+    assertThat(store.pausedTaskTypes()).containsExactly("rag_sync");
+  }
+
+  @Test
+  void shouldRejectAnInvalidTaskTypeAndChangeNothing() {
+    store.pauseTaskType("warm");
+
+    assertThatThrownBy(() -> store.pauseTaskType("rag sync"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("taskType")
+        .hasMessageContaining("rag sync");
+    assertThatThrownBy(() -> store.resumeTaskType(""))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("taskType");
+    assertThat(store.pausedTaskTypes()).containsExactly("warm");
+  }
+
   @Test
   void shouldRejectALimitBelowOne() {
     assertThatThrownBy(() -> store.recent(Optional.empty(), 0))

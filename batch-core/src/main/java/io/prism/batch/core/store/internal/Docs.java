@@ -129,6 +129,15 @@ public final class Docs {
   public record UsageDoc(int format, List<UsageEntry> usage) implements StoreJson.Versioned {}
 
   /**
+   * The paused task types of a job store.
+   *
+   * @param format layout version
+   * @param pausedTaskTypes the types, sorted
+   */
+  public record PausedTypesDoc(int format, List<String> pausedTaskTypes)
+      implements StoreJson.Versioned {}
+
+  /**
    * One list's statistics on one day.
    *
    * @param watchlistId the list
