@@ -155,6 +155,18 @@ public interface TaskQueue extends AutoCloseable {
   QueueStats stats();
 
   /**
+   * Tells whether any task is pending, retrying or running: whether a consumer waiting for the
+   * queue to drain must wait on. Consumers ask this every time a claim comes back empty, so a
+   * remote queue answers it with one cheap check instead of counting every state. The default
+   * asks {@link #stats()}.
+   *
+   * @return true if some task is not finished
+   */
+  default boolean hasOpenTasks() {
+    return stats().open() > 0;
+  }
+
+  /**
    * Stops claims of one task type: {@link #claim} hands out no task of this type until {@link
    * #resumeType}. Tasks of the type can still be enqueued, and those running finish under their
    * leases. A durable queue keeps the pause across restarts; a queue shared by several JVMs

@@ -187,6 +187,7 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
   private final String releaseExpiredSql;
   private final String getSql;
   private final String statsSql;
+  private final String openSql;
   private final String purgeSql;
   private final String lockLeaseSql;
   private final String settleSql;
@@ -295,6 +296,8 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
         + " WHERE queue_name = :queue AND id = :id");
     statsSql = sql("SELECT state, count(*) FROM " + t + " WHERE queue_name = :queue"
         + " GROUP BY state");
+    openSql = sql("SELECT EXISTS (SELECT 1 FROM " + t + " WHERE queue_name = :queue"
+        + " AND state IN ('pending', 'retrying', 'running'))");
     String cutoff = db ? "(now() - :retentionMicros * interval '1 microsecond')"
         : "CAST(:cutoff AS timestamptz)";
     purgeSql = sql("DELETE FROM " + t + " WHERE (queue_name, id) IN (SELECT queue_name, id"
@@ -674,6 +677,14 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
       LOG.info("queue {}: task type {} {}", queueName, taskType, pause ? "paused" : "resumed");
     }
     return changed > 0;
+  }
+
+  /** {@inheritDoc} One indexed existence check, however much history the queue keeps. */
+  @Override
+  public boolean hasOpenTasks() {
+    ensureOpen();
+    return call("look for open tasks", () -> jdbi.withHandle(h ->
+        h.createQuery(openSql).bind("queue", queueName).mapTo(Boolean.class).one()));
   }
 
   /**

@@ -4,21 +4,14 @@ import io.prism.batch.akshare.AkToolsSource;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.DataTypes;
 import io.prism.batch.api.data.MarketDataSource;
-import io.prism.batch.api.data.StockCode;
-import io.prism.batch.api.data.Watchlist;
-import io.prism.batch.api.schedule.FireAction;
 import io.prism.batch.api.schedule.FireGuard;
-import io.prism.batch.api.schedule.Misfire;
 import io.prism.batch.api.schedule.Schedule;
-import io.prism.batch.api.schedule.ScheduleFire;
-import io.prism.batch.api.schedule.ScheduleListener;
 import io.prism.batch.api.schedule.ScheduleStatus;
 import io.prism.batch.core.data.TieredDataPath;
 import io.prism.batch.core.engine.RateLimit;
 import io.prism.batch.core.engine.RateLimiters;
 import io.prism.batch.core.jobs.ChangeFeed;
 import io.prism.batch.core.jobs.JobControl;
-import io.prism.batch.core.jobs.JobResult;
 import io.prism.batch.core.jobs.WarmJobs;
 import io.prism.batch.core.schedule.LocalScheduler;
 import io.prism.batch.core.schedule.ScheduleConfigLoader;
@@ -40,19 +33,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * One node of a schedule cluster: a {@link LocalScheduler} whose fires are claimed from a shared
@@ -60,9 +45,10 @@ import java.util.function.Consumer;
  * RedisFireGuard} ({@code SET NX}) — so that however many nodes run, each slot of each schedule
  * runs on exactly one of them. It registers the seed's schedules ({@link
  * ScheduleConfigLoader#example()}: priority batches from 00:30, maintenance, market tasks on
- * trading days, in Asia/Shanghai) with fire actions that run the {@link WarmJobs} on Redis (L1)
- * and PostgreSQL (L2, watchlists, job records), and a heartbeat schedule (every 5 seconds by
- * default) that only prints which node fired it, so that a cluster can be watched at work.
+ * trading days, in Asia/Shanghai) with fire actions ({@code SeedScheduleJobs}) that run the
+ * {@link WarmJobs} on Redis (L1) and PostgreSQL (L2, watchlists, job records), and a heartbeat
+ * schedule (every 5 seconds by default) that only prints which node fired it, so that a cluster
+ * can be watched at work.
  *
  * <ul>
  *   <li>{@code priority_batches.level_N} warms each active auto-batch watchlist of priority N
@@ -110,6 +96,9 @@ import java.util.function.Consumer;
  * schedules                the schedules, paused or not, and their next fire
  * pause NAME|all           pause one schedule or all (on this node)
  * resume NAME|all          resume one schedule or all (on this node)
+ * pause-type TYPE          hold back a task type (e.g. warm) in every node's jobs
+ * resume-type TYPE         let it run again
+ * paused-types             the task types paused on the job store
  * </pre>
  *
  * <p>Scheduled fires run their jobs through {@link JobControl#runHere}, so every job a node runs,
@@ -166,8 +155,7 @@ public final class ClusterWorkerMain {
   /** The name of the schedule that only prints which node fired it, {@value}. */
   public static final String HEARTBEAT = "cluster.heartbeat";
 
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
+  private static final DateTimeFormatter TIME = SeedScheduleJobs.TIME;
 
   private ClusterWorkerMain() {}
 
@@ -178,31 +166,28 @@ public final class ClusterWorkerMain {
    * @throws InterruptedException if interrupted while running
    */
   public static void main(String[] args) throws InterruptedException {
-    // this example prints fires and refusals itself; with slf4j-simple, keep the scheduler's log
-    // to warnings (misfires)
-    System.setProperty(
-        "org.slf4j.simpleLogger.log." + LocalScheduler.class.getName(), "warn");
-    Map<String, String> opts = parse(args);
+    SeedScheduleJobs.quietSchedulerLog();
+    MainArgs opts = MainArgs.optionsOnly(args);
     PrintStream out = System.out;
-    String node = opt(opts, "node", "PRISM_NODE_ID",
+    String node = opts.opt("node", "PRISM_NODE_ID",
         ManagementFactory.getRuntimeMXBean().getName());
-    String guardKind = opt(opts, "guard", "PRISM_FIRE_GUARD", "postgres").toLowerCase(Locale.ROOT);
+    String guardKind = opts.opt("guard", "PRISM_FIRE_GUARD", "postgres").toLowerCase(Locale.ROOT);
     if (!guardKind.equals("postgres") && !guardKind.equals("redis")) {
       throw new IllegalArgumentException("--guard must be postgres or redis, got " + guardKind);
     }
-    String heartbeat = opt(opts, "heartbeat", "PRISM_HEARTBEAT_CRON", "*/5 * * * * *");
-    long runFor = Long.parseLong(opt(opts, "run-for", "PRISM_RUN_FOR", "0"));
-    String redisUri = opt(opts, "redis", "PRISM_REDIS_URI", "redis://127.0.0.1:6379/0");
-    String prefix = opt(opts, "redis-prefix", "PRISM_REDIS_PREFIX", "prism:nightly:");
-    String pgUrl = opt(opts, "pg-url", "PRISM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    String schema = opt(opts, "schema", "PRISM_PG_SCHEMA", "prism_nightly");
-    String aktools = opt(opts, "aktools", "AKTOOLS_URL", "");
-    Path work = Path.of(opt(opts, "work", "PRISM_WORK_DIR",
+    String heartbeat = opts.opt("heartbeat", "PRISM_HEARTBEAT_CRON", "*/5 * * * * *");
+    long runFor = Long.parseLong(opts.opt("run-for", "PRISM_RUN_FOR", "0"));
+    String redisUri = opts.opt("redis", "PRISM_REDIS_URI", "redis://127.0.0.1:6379/0");
+    String prefix = opts.opt("redis-prefix", "PRISM_REDIS_PREFIX", "prism:nightly:");
+    String pgUrl = opts.opt("pg-url", "PRISM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    String schema = opts.opt("schema", "PRISM_PG_SCHEMA", "prism_nightly");
+    String aktools = opts.opt("aktools", "AKTOOLS_URL", "");
+    Path work = Path.of(opts.opt("work", "PRISM_WORK_DIR",
         "target/prism-cluster/" + node.replaceAll("[^A-Za-z0-9._-]", "_")));
-    String trigger = opt(opts, "trigger", "PRISM_TRIGGER", "");
-    String cancel = opt(opts, "cancel", "PRISM_CANCEL_JOB", "");
-    String pgUser = opt(opts, "pg-user", "PRISM_PG_USER", "postgres");
-    String pgPassword = opt(opts, "pg-password", "PRISM_PG_PASSWORD", "");
+    String trigger = opts.opt("trigger", "PRISM_TRIGGER", "");
+    String cancel = opts.opt("cancel", "PRISM_CANCEL_JOB", "");
+    String pgUser = opts.opt("pg-user", "PRISM_PG_USER", "postgres");
+    String pgPassword = opts.opt("pg-password", "PRISM_PG_PASSWORD", "");
     if (!cancel.isEmpty()) {
       cancelAndExit(Long.parseLong(cancel), pgUrl, pgUser, pgPassword, schema, out);
       return;
@@ -252,19 +237,21 @@ public final class ClusterWorkerMain {
         out.printf("node %s: schema %s at version %d, fire guard %s%n", node, schema, version,
             guard);
 
+        SeedScheduleJobs seedJobs = new SeedScheduleJobs(jobs, lists, out, node, r -> { });
         try (LocalScheduler scheduler = LocalScheduler.builder()
             .fireGuard((FireGuard) guard)
-            .listener(new Printer(out, node))
+            .listener(seedJobs.printer())
             .build();
             JobControl control = JobControl.builder().jobs(jobStore).scheduler(scheduler)
                 .register(WarmJobs.WATCHLIST_WARM, () -> jobs.watchlistWarm(WarmJobs.MANUAL))
                 .register(WarmJobs.MARKET_SCAN, () -> jobs.marketScan(
-                    watchedStocks(lists), DataTypes.defaults().names(), WarmJobs.MANUAL))
+                    SeedScheduleJobs.watchedStocks(lists), DataTypes.defaults().names(),
+                    WarmJobs.MANUAL))
                 .register(WarmJobs.CACHE_CLEAN, () -> jobs.cacheClean(
                     WarmJobs.Builder.DEFAULT_RETENTION, WarmJobs.MANUAL))
                 .build()) {
           for (Schedule s : ScheduleConfigLoader.example()) {
-            scheduler.register(s, action(s.name(), jobs, lists, control, out, node));
+            scheduler.register(s, seedJobs.action(s.name(), control));
           }
           if (!heartbeat.equalsIgnoreCase("off")) {
             scheduler.register(Schedule.builder(HEARTBEAT).cron(heartbeat)
@@ -289,12 +276,7 @@ public final class ClusterWorkerMain {
             stop.await();
           }
           out.printf("node %s stopping:%n", node);
-          for (ScheduleStatus s : scheduler.list()) {
-            if (s.firedCount() + s.deniedCount() + s.skippedCount() > 0) {
-              out.printf("  %-42s fired %d, claimed elsewhere %d, skipped %d, failed %d%n",
-                  s.name(), s.firedCount(), s.deniedCount(), s.skippedCount(), s.failedCount());
-            }
-          }
+          seedJobs.summary(scheduler.list());
         }
       } catch (Exception e) {
         throw new IllegalStateException("node " + node + " failed: " + e, e);
@@ -302,64 +284,6 @@ public final class ClusterWorkerMain {
     } finally {
       stopped.countDown();
     }
-  }
-
-  /**
-   * What runs when one of the seed's schedules fires on this node: the job, run through {@link
-   * JobControl#runHere} so that any node can cancel it.
-   */
-  private static FireAction action(String name, WarmJobs jobs, PostgresWatchlistStore lists,
-      JobControl control, PrintStream out, String node) {
-    Consumer<ScheduleFire> work = work(name, jobs, lists, out, node);
-    return fire -> control.runHere(() -> work.accept(fire));
-  }
-
-  private static Consumer<ScheduleFire> work(String name, WarmJobs jobs, PostgresWatchlistStore lists,
-      PrintStream out, String node) {
-    if (name.startsWith("priority_batches.level_")) {
-      int priority = Integer.parseInt(name.substring(name.length() - 1));
-      return fire -> {
-        List<Watchlist> due = new ArrayList<>();
-        for (Watchlist w : lists.activeAutoBatch()) {
-          if (w.priority() == priority) {
-            due.add(w);
-          }
-        }
-        log(out, node, fire, "warming " + due.size() + " watchlist(s) of priority " + priority);
-        for (Watchlist w : due) {
-          done(out, node, fire, jobs.warmWatchlist(w.id()));
-        }
-      };
-    }
-    if (name.equals("maintenance_tasks.cache_cleanup")) {
-      return fire -> {
-        log(out, node, fire, "cleaning the cache");
-        done(out, node, fire, jobs.cacheClean());
-      };
-    }
-    if (name.startsWith("market_tasks.")) {
-      return fire -> {
-        Set<String> stocks = watchedStocks(lists);
-        if (stocks.isEmpty()) {
-          log(out, node, fire, "no active auto-batch watchlist, nothing to scan");
-          return;
-        }
-        log(out, node, fire, "scanning " + stocks.size() + " stocks");
-        done(out, node, fire, jobs.marketScan(stocks, DataTypes.defaults().names()));
-      };
-    }
-    return fire -> log(out, node, fire, "would run " + name + " (not part of this example)");
-  }
-
-  /** The stocks of the active auto-batch watchlists, which the market scans cover. */
-  private static Set<String> watchedStocks(PostgresWatchlistStore lists) {
-    Set<String> stocks = new LinkedHashSet<>();
-    for (Watchlist w : lists.activeAutoBatch()) {
-      for (StockCode s : w.stocks()) {
-        stocks.add(s.code());
-      }
-    }
-    return stocks;
   }
 
   // ---- job control ----
@@ -450,9 +374,15 @@ public final class ClusterWorkerMain {
           }
           out.printf("%s resumed %s%n", node, arg(w));
         }
+        case "pause-type" -> out.printf("%s %s task type %s on every node%n", node,
+            control.pauseTaskType(arg(w)) ? "paused" : "found already paused", arg(w));
+        case "resume-type" -> out.printf("%s %s task type %s on every node%n", node,
+            control.resumeTaskType(arg(w)) ? "resumed" : "found not paused", arg(w));
+        case "paused-types" -> out.printf("paused task types: %s%n", control.pausedTaskTypes());
         default -> out.println("commands: jobs [type] [limit] | job ID | trigger "
             + String.join("|", control.jobTypes()) + " | cancel ID | running | schedules"
-            + " | pause NAME|all | resume NAME|all");
+            + " | pause NAME|all | resume NAME|all | pause-type TYPE | resume-type TYPE"
+            + " | paused-types");
       }
     } catch (RuntimeException e) {
       out.printf("%s: %s failed: %s%n", node, line, e.getMessage());
@@ -471,60 +401,5 @@ public final class ClusterWorkerMain {
             + " created %s%s", j.id(), j.jobType(), j.status(), j.jobCategory(), j.priority(),
         j.processedCount(), j.failedCount(), TIME.format(j.createdAt()),
         j.errorMessage().map(m -> ": " + m).orElse(""));
-  }
-
-  private static void log(PrintStream out, String node, ScheduleFire fire, String what) {
-    out.printf("%s %s fired %s (slot %s): %s%n", TIME.format(Instant.now()), node,
-        fire.scheduleName(), fire.scheduledTime(), what);
-  }
-
-  private static void done(PrintStream out, String node, ScheduleFire fire, JobResult r) {
-    log(out, node, fire, String.format(Locale.ROOT, "job %d %s %s, processed %d, failed %d",
-        r.job().id(), r.job().jobType(), r.job().status(), r.job().processedCount(),
-        r.job().failedCount()));
-  }
-
-  /** Prints slots claimed by another node and misfires, as they happen. */
-  private static final class Printer implements ScheduleListener {
-    private final PrintStream out;
-    private final String node;
-
-    Printer(PrintStream out, String node) {
-      this.out = out;
-      this.node = node;
-    }
-
-    @Override
-    public void onFireDenied(String scheduleName, Instant scheduledTime) {
-      out.printf("%s %s skipped %s (slot %s): claimed elsewhere%n", TIME.format(Instant.now()),
-          node, scheduleName, TIME.format(scheduledTime));
-    }
-
-    @Override
-    public void onMisfire(Misfire m) {
-      out.printf("%s %s misfire of %s: %d slot(s) from %s to %s (%s)%s%n",
-          TIME.format(Instant.now()), node, m.scheduleName(), m.missedCount(), m.firstMissed(),
-          m.lastMissed(), m.cause(), m.firedLate() ? ", the latest fired late" : "");
-    }
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> m = new HashMap<>();
-    for (String a : args) {
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("options are --name=value, got " + a);
-      }
-      int eq = a.indexOf('=');
-      m.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "" : a.substring(eq + 1));
-    }
-    return m;
-  }
-
-  private static String opt(Map<String, String> opts, String name, String env, String fallback) {
-    String v = opts.get(name);
-    if (v == null || v.isEmpty()) {
-      v = System.getenv(env);
-    }
-    return v == null || v.isEmpty() ? fallback : v;
   }
 }

@@ -136,7 +136,7 @@ final class NightlyFlow {
 
   /** Prints a job's record and counts and keeps it for the reports. */
   void job(JobResult r) {
-    results.add(r);
+    keep(r);
     JobRecord j = r.job();
     out.printf(Locale.ROOT, "job %d %s [%s]: %s, priority %d, processed %d, success %d, failed %d,"
             + " retries %d, %.2f s%n",
@@ -190,9 +190,24 @@ final class NightlyFlow {
     }
   }
 
-  /** Writes the run report of every job of this run and prints where. */
+  /** Keeps a job's result for the next {@link #writeReports}. Thread-safe. */
+  void keep(JobResult r) {
+    synchronized (results) {
+      results.add(r);
+    }
+  }
+
+  /** Writes the run report of every job kept since the last call and prints where. */
   void writeReports() {
-    for (JobResult r : results) {
+    List<JobResult> kept;
+    synchronized (results) {
+      kept = List.copyOf(results);
+      results.clear();
+    }
+    if (kept.isEmpty()) {
+      out.println("no job finished since the last reports");
+    }
+    for (JobResult r : kept) {
       List<Path> files = r.report().writeAll(reports);
       out.println("report of " + r.job().jobType() + " job " + r.job().id() + ": "
           + files.get(0).toAbsolutePath().normalize() + " (+ .json, .html)");

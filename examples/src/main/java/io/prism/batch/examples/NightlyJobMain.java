@@ -7,29 +7,18 @@ import io.prism.batch.core.cache.CaffeineCacheTier;
 import io.prism.batch.core.data.TieredDataPath;
 import io.prism.batch.core.engine.RateLimit;
 import io.prism.batch.core.engine.RateLimiters;
-import io.prism.batch.core.jobs.ChangeFeed;
 import io.prism.batch.core.jobs.JobResult;
 import io.prism.batch.core.jobs.WarmJobs;
 import io.prism.batch.core.jobs.WatchlistReader;
-import io.prism.batch.core.rag.CollectionNames;
-import io.prism.batch.core.rag.FileVersionStore;
-import io.prism.batch.core.rag.InMemoryVectorStore;
-import io.prism.batch.core.source.ReplayMarketDataSource;
 import io.prism.batch.core.source.SyntheticMarketDataSource;
 import io.prism.batch.core.store.FileJobStore;
 import io.prism.batch.core.store.FileRecordStore;
 import io.prism.batch.core.store.FileWatchlistStore;
-import io.prism.batch.onnx.OnnxEmbedder;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The nightly job on embedded defaults, no servers: warms the seed's test watchlists (000001,
@@ -54,50 +43,111 @@ import java.util.stream.Stream;
  * <p>Arguments, all optional: the work directory (default {@code target/prism-nightly}; its
  * {@code data} directory is recreated on every run) and the simulated latency of the replayed
  * source in milliseconds (default 50), which stands in for AKShare's seconds-long cold reads.
+ *
+ * <p><b>Schedule mode.</b> With {@code --schedules} it runs the seed's schedules instead, on the
+ * same embedded stack, with the library's {@code LocalScheduler}: it creates the seed's test
+ * watchlists, prints each schedule with its next 3 fire times in its zone, then each fire and
+ * the result of its job as it happens, until {@code --for} is up or Ctrl-C; stopping cancels the
+ * jobs still running and closes everything. What each schedule runs:
+ *
+ * <ul>
+ *   <li>{@code priority_batches.level_N} (00:30 to 02:30) warms the active auto-batch watchlists
+ *       of priority N, one job each;
+ *   <li>{@code maintenance_tasks.cache_cleanup} cleans the cache;
+ *   <li>{@code maintenance_tasks.performance_report} writes the run reports (Markdown, JSON,
+ *       HTML, under {@code workDir/reports}) of the jobs finished since the last reports;
+ *   <li>{@code maintenance_tasks.rag_optimization} syncs the records the warms changed into the
+ *       RAG index (ONNX embedder, under the data directory) and reconciles it with its ledger;
+ *   <li>{@code market_tasks.*} (trading days) scan the watched stocks, every data type.
+ * </ul>
+ *
+ * <pre>
+ * mvn -q -pl examples -am package -DskipTests exec:java -Dexec.args="--schedules"
+ * mvn -q -pl examples -am package -DskipTests exec:java \
+ *     -Dexec.args="--schedules --fire-now=priority_batches.level_5 --for=PT30S"
+ * mvn -q -pl examples -am package -DskipTests exec:java \
+ *     -Dexec.args="target/sched 10 --schedules --config=my-schedules.yaml --for=PT8H"
+ * </pre>
+ *
+ * <p>{@code --fire-now=priority_batches.level_5,maintenance_tasks.rag_optimization} warms the
+ * priority list and then indexes what the warm changed; add {@code
+ * ,maintenance_tasks.performance_report} to write the warm's run report after them.
+ *
+ * <p>Options of the schedule mode, after or between the positional arguments:
+ *
+ * <table>
+ *   <caption>schedule mode</caption>
+ *   <tr><th>option</th><th>meaning</th></tr>
+ *   <tr><td>{@code --schedules}</td><td>run the schedules instead of the job once</td></tr>
+ *   <tr><td>{@code --for=DURATION}</td><td>stop after this long, ISO-8601 ({@code PT30S},
+ *       {@code PT2M}, {@code PT8H}); default: run until Ctrl-C or an interrupt</td></tr>
+ *   <tr><td>{@code --fire-now=NAME[,NAME...]}</td><td>fire these schedules at once through the
+ *       scheduler's fire-now, in the order given, each after the one before has ended</td></tr>
+ *   <tr><td>{@code --config=FILE}</td><td>the schedules, YAML as read by {@code
+ *       ScheduleConfigLoader}; default the bundled example, the seed's schedules</td></tr>
+ * </table>
+ *
+ * <p>{@code --help} prints the usage. An unknown option or a bad value (a duration that does not
+ * parse, a schedule name the configuration does not have) prints what is wrong, naming the
+ * option and the value, and exits with status 2 before anything is written.
  */
 public final class NightlyJobMain {
-  private static final String MARKER = ".prism-nightly";
   private static final int SCAN_STOCKS = 1_000;
 
   private NightlyJobMain() {}
 
   /**
-   * Runs the nightly job.
+   * Runs the nightly job, or its schedules; exits with status 2 on bad arguments.
    *
-   * @param args the work directory and the source latency in ms, both optional
+   * @param args the work directory and the source latency in ms, both optional, and the options
+   *     of the class comment
    */
   public static void main(String[] args) {
-    Path work = Path.of(args.length > 0 ? args[0] : "target/prism-nightly");
-    Duration latency = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 50);
-    Path data = freshDataDirectory(work.resolve("data"));
-    PrintStream out = System.out;
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * Runs the nightly job, or its schedules, as {@link #main} does, without exiting.
+   *
+   * @param args as for {@link #main}
+   * @param out where the run prints
+   * @param err where bad arguments are reported
+   * @return 0, or 2 for bad arguments (nothing was written then)
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    NightlyOptions options;
+    try {
+      options = NightlyOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("NightlyJobMain: " + e.getMessage());
+      err.println(NightlyOptions.USAGE);
+      return 2;
+    }
+    if (options.help()) {
+      out.println(NightlyOptions.USAGE);
+    } else if (options.scheduleMode()) {
+      new NightlySchedules(options, out).run();
+    } else {
+      nightly(options.work(), options.latency(), out);
+    }
+    return 0;
+  }
+
+  private static void nightly(Path work, Duration latency, PrintStream out) {
+    Path data = EmbeddedStack.freshDataDirectory(work.resolve("data"));
     NightlyFlow flow = new NightlyFlow(out, work.resolve("reports"));
     out.println("Prism Batch nightly job on embedded defaults; data under " + data.toAbsolutePath().normalize());
     out.println(NightlyFlow.seedTargets());
 
-    ReplayMarketDataSource replay = ReplayMarketDataSource.builder().latency(latency).build();
-    RateLimiters limits = RateLimiters.builder()
-        .limit(replay.name(), RateLimit.builder().requestsPerMinute(1_200).maxConcurrent(2).build())
-        .build();
-    ChangeFeed changes = new ChangeFeed();
-    NightlyFlow.ChangedKeys changed = new NightlyFlow.ChangedKeys();
-    changes.subscribe(changed); // the RAG sync takes these keys after the warm
-
-    try (CaffeineCacheTier l1 = CaffeineCacheTier.create();
-        FileRecordStore l2 = FileRecordStore.builder().directory(data).build();
-        FileWatchlistStore lists = FileWatchlistStore.builder().directory(data).build();
-        FileJobStore jobStore = FileJobStore.builder().directory(data).build()) {
-      TieredDataPath path = TieredDataPath.builder()
-          .cache(l1).store(l2).source(replay).rateLimiters(limits).onChange(changes).build();
-      WarmJobs jobs = WarmJobs.builder()
-          .dataPath(path).cache(l1).store(l2).watchlists(lists).jobs(jobStore)
-          .parallelism(2)
-          .batchSize(20) // the seed's max_stocks_per_batch
-          .journal(data.resolve("journal"))
-          .rateLimiters(limits, replay.name())
-          .progressInterval(Duration.ofMillis(200))
-          .listener(new ConsoleProgress(out))
-          .build();
+    try (EmbeddedStack stack = EmbeddedStack.open(data, latency, out)) {
+      CaffeineCacheTier l1 = stack.l1();
+      TieredDataPath path = stack.path();
+      WarmJobs jobs = stack.jobs();
+      FileWatchlistStore lists = stack.lists();
+      FileJobStore jobStore = stack.jobStore();
       WatchlistReader reader = new WatchlistReader(path, lists);
 
       flow.section("watchlists (" + NightlyFlow.USER + ")");
@@ -111,7 +161,7 @@ public final class NightlyJobMain {
       flow.section("watchlist_warm: every active auto-batch list, priority 5 first, deduplicated");
       out.println("plan: " + jobs.planWatchlistWarm().size() + " keys");
       flow.job(jobs.watchlistWarm());
-      out.println("  change events for the RAG sync: " + changed.events());
+      out.println("  change events for the RAG sync: " + stack.changed().events());
 
       flow.section("read back");
       List<DataKey> keys = NightlyFlow.keysOf(watched);
@@ -143,21 +193,11 @@ public final class NightlyJobMain {
 
       flow.section("rag_sync: the changed records -> render, chunk, embed (ONNX), upsert, "
           + "activate");
-      try (OnnxEmbedder embedder = OnnxEmbedder.builder().build();
-          InMemoryVectorStore vectors = InMemoryVectorStore.builder().directory(data).build();
-          FileVersionStore versions = FileVersionStore.builder().directory(data).build()) {
-        RagIndex rag = new RagIndex(embedder, vectors, versions, CollectionNames.defaults());
-        out.println("embedder " + embedder.modelId() + " (" + embedder.dimension() + " dims, "
-            + embedder.threads() + " threads); vectors under " + data.resolve(
-                InMemoryVectorStore.SUBDIRECTORY) + ", versions under " + data.resolve(
-                FileVersionStore.SUBDIRECTORY));
-        flow.ragSync(rag.syncProcessor(l2), flow.ragKeys(changed, keys, l2, versions));
-        flow.reconcile(rag.reconciler());
-
+      stack.syncRag(flow, keys, rag -> {
         flow.section("questions, answered from active versions only (similarity >= "
             + RagIndex.QUERY_THRESHOLD + ", hybrid score 0.7 similarity + 0.3 metadata match)");
         flow.ask(rag.query(), RagIndex.QUESTIONS);
-      }
+      });
     }
   }
 
@@ -180,28 +220,6 @@ public final class NightlyJobMain {
           .listener(new ConsoleProgress(out))
           .build();
       return jobs.marketScan(synthetic.stockCodes(), List.of(DataType.DAILY_QUOTES));
-    }
-  }
-
-  /** Recreates the demo's own data directory; refuses a directory it did not make. */
-  private static Path freshDataDirectory(Path dir) {
-    try {
-      if (Files.exists(dir)) {
-        if (!Files.exists(dir.resolve(MARKER))) {
-          throw new IllegalStateException(dir.toAbsolutePath() + " exists and was not made by "
-              + "this example; pick another work directory");
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-          for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(p);
-          }
-        }
-      }
-      Files.createDirectories(dir);
-      Files.createFile(dir.resolve(MARKER));
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + dir, e);
     }
   }
 }

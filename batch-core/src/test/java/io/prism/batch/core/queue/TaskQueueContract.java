@@ -650,6 +650,31 @@ public abstract class TaskQueueContract {
     assertThat(stats.open()).isEqualTo(4);
   }
 
+  @Test
+  void shouldTellWhetherAnyTaskIsOpen() {
+    // Given an empty queue / Then nothing is open
+    assertThat(queue.hasOpenTasks()).isFalse();
+
+    // When tasks are pending, running and retrying / Then some are open
+    Task later = Task.builder("test").id("later").notBefore(clock.instant().plusSeconds(60))
+        .build();
+    enqueue(task("a"), task("b"), later);
+    assertThat(queue.hasOpenTasks()).as("pending").isTrue();
+    Lease a = claimOne();
+    Lease b = claimOne();
+    queue.complete(b, "");
+    queue.cancelPending();
+    assertThat(queue.hasOpenTasks()).as("one running").isTrue();
+    queue.fail(a, "timeout", Optional.of(clock.instant().plusSeconds(30)));
+    assertThat(queue.hasOpenTasks()).as("one retrying").isTrue();
+
+    // When the last one ends / Then nothing is open, though the history is kept
+    clock.advance(Duration.ofSeconds(30));
+    queue.fail(claimOne(), "timeout", Optional.empty());
+    assertThat(queue.hasOpenTasks()).isFalse();
+    assertThat(queue.stats().total()).isEqualTo(3);
+  }
+
   // ---------------------------------------------------------------- arguments
 
   @Test

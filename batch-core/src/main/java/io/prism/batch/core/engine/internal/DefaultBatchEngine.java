@@ -228,7 +228,7 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
   }
 
   boolean drained() {
-    return queue.stats().open() == 0;
+    return !queue.hasOpenTasks();
   }
 
   void recordFailure(Task t, ErrorClass c, String message) {
