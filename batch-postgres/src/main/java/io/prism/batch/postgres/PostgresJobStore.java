@@ -61,6 +61,7 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
   private final String selectRecent;
   private final String selectRecentOfType;
   private final String requestCancel;
+  private final String deleteFinished;
   private final String selectCancelRequested;
   private final String pauseType;
   private final String resumeType;
@@ -90,6 +91,8 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
         + " ORDER BY created_at DESC, id DESC LIMIT :limit");
     selectRecentOfType = sql("SELECT " + COLUMNS + " FROM " + t
         + " WHERE job_type = :jobType ORDER BY created_at DESC, id DESC LIMIT :limit");
+    deleteFinished = sql("DELETE FROM " + t + " WHERE id = :id"
+        + " AND status NOT IN ('pending', 'running')");
     requestCancel = sql("UPDATE " + t + " SET cancel_requested_at ="
         + " COALESCE(cancel_requested_at, now()) WHERE id = :id"
         + " AND status IN ('pending', 'running')");
@@ -151,6 +154,23 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
           : h.createQuery(selectRecent);
       return q.bind("limit", limit).map((rs, ctx) -> job(rs)).list();
     }));
+  }
+
+  @Override
+  public boolean delete(long jobId) {
+    ensureOpen();
+    int deleted = Sql.call("delete job record " + jobId, () -> jdbi.withHandle(h ->
+        h.createUpdate(deleteFinished).bind("id", jobId).execute()));
+    if (deleted > 0) {
+      return true;
+    }
+    Optional<JobRecord> left = get(jobId);
+    if (left.isPresent() && !left.get().status().isFinished()) {
+      throw new InvalidInputException("jobId", jobId, "job " + jobId + " is "
+          + left.get().status().name().toLowerCase(Locale.ROOT)
+          + ": only a finished job can be deleted; cancel it first");
+    }
+    return false;
   }
 
   @Override

@@ -92,6 +92,7 @@ import java.util.concurrent.TimeUnit;
  * job ID                   one job record
  * trigger TYPE             run watchlist_warm, market_scan or cache_clean on this node now
  * cancel ID                cancel a job, on whichever node runs it
+ * delete ID                delete a finished job's record
  * running                  the jobs this node runs
  * schedules                the schedules, paused or not, and their next fire
  * pause NAME|all           pause one schedule or all (on this node)
@@ -351,6 +352,8 @@ public final class ClusterWorkerMain {
                 : "; the node that runs it stops it within its poll interval");
           }
         }
+        case "delete" -> out.println(control.delete(Long.parseLong(arg(w)))
+            ? "deleted job " + arg(w) : "no job " + arg(w));
         case "running" -> out.printf("%s runs jobs %s%n", node, control.runningHere());
         case "schedules" -> {
           for (ScheduleStatus s : control.schedules()) {
@@ -380,7 +383,7 @@ public final class ClusterWorkerMain {
             control.resumeTaskType(arg(w)) ? "resumed" : "found not paused", arg(w));
         case "paused-types" -> out.printf("paused task types: %s%n", control.pausedTaskTypes());
         default -> out.println("commands: jobs [type] [limit] | job ID | trigger "
-            + String.join("|", control.jobTypes()) + " | cancel ID | running | schedules"
+            + String.join("|", control.jobTypes()) + " | cancel ID | delete ID | running | schedules"
             + " | pause NAME|all | resume NAME|all | pause-type TYPE | resume-type TYPE"
             + " | paused-types");
       }

@@ -60,6 +60,18 @@ public interface JobStore extends AutoCloseable {
   List<JobRecord> recent(Optional<String> jobType, int limit);
 
   /**
+   * Deletes a finished job's record (status {@code success}, {@code failed} or {@code
+   * cancelled}) with its cancel flag. A job that is pending or running is not deleted: cancel it
+   * first, and delete it once it ended.
+   *
+   * @param jobId the job's id
+   * @return true if the record was deleted, false if no record has this id
+   * @throws io.prism.batch.api.InvalidInputException naming {@code jobId} if the job is pending
+   *     or running
+   */
+  boolean delete(long jobId);
+
+  /**
    * Asks for a job to be cancelled by whichever JVM runs it, by setting the job's cancel flag.
    * Only a job that is {@link JobStatus#PENDING pending} or {@link JobStatus#RUNNING running}
    * is flagged; a finished or missing one is left as it is. Idempotent: asking again for a

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /api/v1/batch/jobs/{job_id}}</td><td>{@link #get}</td></tr>
  *   <tr><td>{@code POST /api/v1/batch/jobs/trigger}</td><td>{@link #trigger}</td></tr>
  *   <tr><td>{@code PUT /api/v1/batch/jobs/{job_id}/cancel}</td><td>{@link #cancel}</td></tr>
+ *   <tr><td>{@code DELETE /api/v1/batch/jobs/{job_id}}</td><td>{@link #delete}</td></tr>
  *   <tr><td>{@code GET /api/v1/batch/schedule}</td><td>{@link #schedules}</td></tr>
  *   <tr><td>{@code POST /api/v1/batch/schedule/pause}</td>
  *       <td>{@link #pauseAllSchedules}, {@link #pauseSchedule}</td></tr>
@@ -284,6 +285,22 @@ public final class JobControl implements AutoCloseable {
       local.handle.cancel();
     }
     return standing;
+  }
+
+  /**
+   * Deletes a finished job's record ({@link JobStore#delete}), for every JVM sharing the store.
+   *
+   * @param jobId the job
+   * @return true if deleted, false if no record has this id
+   * @throws InvalidInputException naming {@code jobId} if the job is pending or running (cancel
+   *     it, then delete it once it ended)
+   */
+  public boolean delete(long jobId) {
+    boolean deleted = jobs.delete(jobId);
+    if (deleted) {
+      LOG.info("job {}: record deleted", jobId);
+    }
+    return deleted;
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -144,6 +145,31 @@ public final class FileJobStore implements JobStore {
           .toList();
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean delete(long jobId) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      JobRecord job = jobs.get(jobId);
+      if (job == null) {
+        return false;
+      }
+      if (!job.status().isFinished()) {
+        throw new InvalidInputException("jobId", jobId, "job " + jobId + " is "
+            + job.status().name().toLowerCase(Locale.ROOT)
+            + ": only a finished job can be deleted; cancel it first");
+      }
+      if (dir != null) {
+        dir.delete(PREFIX + jobId + SUFFIX);
+      }
+      jobs.remove(jobId);
+      cancelRequested.remove(jobId);
+      return true;
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 

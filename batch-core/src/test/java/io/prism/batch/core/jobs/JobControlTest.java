@@ -261,6 +261,25 @@ class JobControlTest {
         ScheduleStatus::running));
   }
 
+  @Test
+  void shouldDeleteAFinishedJobAndRefuseARunningOne() throws Exception {
+    Node slow = slowNode();
+    JobControl control = open(control(slow));
+    long running = control.trigger(WarmJobs.MARKET_SCAN);
+
+    assertThatThrownBy(() -> control.delete(running))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("jobId")
+        .hasMessageContaining("cancel it first");
+    control.cancel(running);
+    assertThat(finished(control, running).status()).isEqualTo(JobStatus.CANCELLED);
+
+    assertThat(control.delete(running)).isTrue();
+    assertThat(control.get(running)).isEmpty();
+    assertThat(control.list(Optional.empty(), 10)).isEmpty();
+    assertThat(control.delete(running)).as("deleted already").isFalse();
+  }
+
   // ---- paused task types ----
 
   /** Waits until the node's store stops growing for a while, and returns its size then. */

@@ -221,6 +221,44 @@ public abstract class JobStoreContract {
     assertThat(store.cancelRequested(other.id())).as("another job").isFalse();
   }
 
+  // ---- delete ----
+
+  @Test
+  void shouldDeleteAFinishedJobWithItsCancelFlag() {
+    JobRecord job = store.create(pending("nightly", "watchlist_warm", T0));
+    JobRecord other = store.create(pending("other", "market_scan", T0));
+    store.requestCancel(job.id());
+    store.update(job.started(T0).finished(JobStatus.CANCELLED, T0.plusSeconds(1), 0, 0, 0,
+        Optional.of("cancelled"), "{}"));
+
+    assertThat(store.delete(job.id())).isTrue();
+
+    assertThat(store.get(job.id())).isEmpty();
+    assertThat(store.cancelRequested(job.id())).isFalse();
+    assertThat(store.recent(Optional.empty(), 10)).extracting(JobRecord::id)
+        .containsExactly(other.id());
+    assertThat(store.delete(job.id())).as("deleted already").isFalse();
+    assertThat(store.delete(987654)).as("never existed").isFalse();
+  }
+
+  @Test
+  void shouldRefuseToDeleteAPendingOrRunningJobAndKeepIt() {
+    JobRecord pending = store.create(pending("nightly", "watchlist_warm", T0));
+    JobRecord running = store.create(pending("scan", "market_scan", T0));
+    store.update(running.started(T0));
+
+    assertThatThrownBy(() -> store.delete(pending.id()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("jobId")
+        .hasMessageContaining("is pending")
+        .hasMessageContaining("cancel it first");
+    assertThatThrownBy(() -> store.delete(running.id()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is running");
+    assertThat(store.get(pending.id())).isPresent();
+    assertThat(store.get(running.id())).isPresent();
+  }
+
   // ---- paused task types ----
 
   @Test
