@@ -100,6 +100,7 @@ import java.util.concurrent.TimeUnit;
  * pause-type TYPE          hold back a task type (e.g. warm) in every node's jobs
  * resume-type TYPE         let it run again
  * paused-types             the task types paused on the job store
+ * health                   job store latency, paused schedules and types, problems
  * </pre>
  *
  * <p>Scheduled fires run their jobs through {@link JobControl#runHere}, so every job a node runs,
@@ -382,10 +383,11 @@ public final class ClusterWorkerMain {
         case "resume-type" -> out.printf("%s %s task type %s on every node%n", node,
             control.resumeTaskType(arg(w)) ? "resumed" : "found not paused", arg(w));
         case "paused-types" -> out.printf("paused task types: %s%n", control.pausedTaskTypes());
+        case "health" -> out.println(control.health());
         default -> out.println("commands: jobs [type] [limit] | job ID | trigger "
             + String.join("|", control.jobTypes()) + " | cancel ID | delete ID | running | schedules"
             + " | pause NAME|all | resume NAME|all | pause-type TYPE | resume-type TYPE"
-            + " | paused-types");
+            + " | paused-types | health");
       }
     } catch (RuntimeException e) {
       out.printf("%s: %s failed: %s%n", node, line, e.getMessage());

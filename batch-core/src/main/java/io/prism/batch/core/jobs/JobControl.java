@@ -7,6 +7,8 @@ import io.prism.batch.api.data.JobStore;
 import io.prism.batch.api.schedule.ScheduleStatus;
 import io.prism.batch.api.schedule.Scheduler;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,6 +49,7 @@ import org.slf4j.LoggerFactory;
  *       <td>{@link #pauseAllSchedules}, {@link #pauseSchedule}</td></tr>
  *   <tr><td>{@code POST /api/v1/batch/schedule/resume}</td>
  *       <td>{@link #resumeAllSchedules}, {@link #resumeSchedule}</td></tr>
+ *   <tr><td>{@code GET /api/v1/batch/health}</td><td>{@link #health}</td></tr>
  *   <tr><td>(task types)</td>
  *       <td>{@link #pauseTaskType}, {@link #resumeTaskType}, {@link #pausedTaskTypes}</td></tr>
  * </table>
@@ -462,6 +465,56 @@ public final class JobControl implements AutoCloseable {
   /** Resumes every registered schedule ({@link Scheduler#resumeAll}); no-op without one. */
   public void resumeAllSchedules() {
     scheduler.ifPresent(Scheduler::resumeAll);
+  }
+
+  // ---- health ----
+
+  /**
+   * Checks job control: reads the newest job record and the paused task types from the store
+   * (timing the read), and looks at the scheduler's schedules and at the cancel poll. Never
+   * throws for what it checks: a failure is a problem in the answer.
+   *
+   * @return the finding; {@link JobControlHealth.Status#DOWN} if the store cannot be read
+   */
+  public JobControlHealth health() {
+    List<String> down = new ArrayList<>();
+    List<String> degraded = new ArrayList<>();
+    Optional<Duration> latency = Optional.empty();
+    Set<String> paused = Set.of();
+    long start = System.nanoTime();
+    try {
+      jobs.recent(Optional.empty(), 1);
+      latency = Optional.of(Duration.ofNanos(System.nanoTime() - start));
+      paused = jobs.pausedTaskTypes();
+    } catch (RuntimeException e) {
+      down.add("the job store cannot be read: " + e.getMessage());
+    }
+    if (pollFailing) {
+      degraded.add("cancel requests and paused task types cannot be read at the poll interval"
+          + " (" + pollInterval + ")");
+    }
+    if (closed.get()) {
+      down.add("the job control is closed");
+    }
+    List<ScheduleStatus> schedules = schedules();
+    int pausedSchedules = 0;
+    Optional<Instant> nextFire = Optional.empty();
+    for (ScheduleStatus s : schedules) {
+      if (s.paused()) {
+        pausedSchedules++;
+        continue;
+      }
+      Optional<Instant> next = s.nextFireTime().map(ZonedDateTime::toInstant);
+      if (next.isPresent() && (nextFire.isEmpty() || next.get().isBefore(nextFire.get()))) {
+        nextFire = next;
+      }
+    }
+    JobControlHealth.Status status = !down.isEmpty() ? JobControlHealth.Status.DOWN
+        : !degraded.isEmpty() ? JobControlHealth.Status.DEGRADED : JobControlHealth.Status.UP;
+    List<String> problems = new ArrayList<>(down);
+    problems.addAll(degraded);
+    return new JobControlHealth(status, problems, Instant.now(), latency, runningHere(), paused,
+        schedules.size(), pausedSchedules, nextFire);
   }
 
   // ---- lifecycle ----

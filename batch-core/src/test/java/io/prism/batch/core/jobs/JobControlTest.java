@@ -280,6 +280,47 @@ class JobControlTest {
     assertThat(control.delete(running)).as("deleted already").isFalse();
   }
 
+  // ---- health ----
+
+  @Test
+  void shouldReportHealthUpWithSchedulesAndPausedTypes() {
+    LocalScheduler scheduler = LocalScheduler.builder().build();
+    toClose.add(scheduler);
+    JobControl control = open(control(fastNode()).scheduler(scheduler));
+    scheduler.register(Schedule.builder("a").dailyAt(LocalTime.of(0, 30)).build(), fire -> { });
+    scheduler.register(Schedule.builder("b").dailyAt(LocalTime.of(1, 0)).build(), fire -> { });
+    control.pauseSchedule("b");
+    control.pauseTaskType(WarmProcessor.TASK_TYPE);
+
+    JobControlHealth health = control.health();
+
+    assertThat(health.status()).isEqualTo(JobControlHealth.Status.UP);
+    assertThat(health.isUp()).isTrue();
+    assertThat(health.problems()).isEmpty();
+    assertThat(health.jobStoreLatency()).isPresent();
+    assertThat(health.pausedTaskTypes()).containsExactly(WarmProcessor.TASK_TYPE);
+    assertThat(health.schedules()).isEqualTo(2);
+    assertThat(health.pausedSchedules()).isEqualTo(1);
+    assertThat(health.nextFire()).isEqualTo(
+        scheduler.status("a").flatMap(ScheduleStatus::nextFireTime).map(t -> t.toInstant()));
+    assertThat(health.runningHere()).isEmpty();
+  }
+
+  @Test
+  void shouldReportHealthDownWhenTheJobStoreCannotBeRead() {
+    FileJobStore broken = FileJobStore.inMemory();
+    JobControl control = open(JobControl.builder().jobs(broken));
+    broken.close();
+
+    JobControlHealth health = control.health();
+
+    assertThat(health.status()).isEqualTo(JobControlHealth.Status.DOWN);
+    assertThat(health.problems()).singleElement().asString()
+        .startsWith("the job store cannot be read").contains("closed");
+    assertThat(health.jobStoreLatency()).isEmpty();
+    assertThat(health.schedules()).isZero();
+  }
+
   // ---- paused task types ----
 
   /** Waits until the node's store stops growing for a while, and returns its size then. */
