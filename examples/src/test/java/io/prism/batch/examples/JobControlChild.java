@@ -15,15 +15,16 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The other JVM of {@link JobControlIT}: triggers a long market scan through its own {@link
+ * The other JVM of {@link JobControlIT}: triggers a market scan through its own {@link
  * JobControl} (default poll interval) over the shared PostgreSQL job store, with L2 in the same
  * schema, prints {@code JOB <id>}, waits for the job's record to end and prints {@code END <id>
  * <status> processed=<n>}, then closes everything and returns, so the JVM exits by itself.
  *
- * <p>Arguments: PostgreSQL URL, user, password, schema (already migrated).
+ * <p>Arguments: PostgreSQL URL, user, password, schema (already migrated) and, optionally, the
+ * number of stocks to scan (default {@link #STOCKS}).
  */
 public final class JobControlChild {
-  /** Stocks of the scan; with {@link #TYPES}, 1,000 keys of 50 ms at 2 workers: about 25 s. */
+  /** Stocks of the scan by default; with {@link #TYPES}, 1,000 keys of 50 ms at 2 workers: 25 s. */
   static final int STOCKS = 500;
   /** Data types of the scan. */
   static final List<String> TYPES = List.of(DataType.DAILY_QUOTES, DataType.FINANCIAL);
@@ -33,7 +34,7 @@ public final class JobControlChild {
   /**
    * Runs the child.
    *
-   * @param args URL, user, password, schema
+   * @param args URL, user, password, schema[, stocks]
    * @throws Exception on any failure; the parent sees the stack trace
    */
   public static void main(String[] args) throws Exception {
@@ -41,6 +42,7 @@ public final class JobControlChild {
     String user = args[1];
     String password = args[2];
     String schema = args[3];
+    int stocks = args.length > 4 ? Integer.parseInt(args[4]) : STOCKS;
     try (PostgresDataSource db = PostgresDataSource.builder().url(url).user(user)
             .password(password).maximumPoolSize(4).build();
         PostgresJobStore jobStore = PostgresJobStore.builder(db.jdbi()).schema(schema)
@@ -50,7 +52,7 @@ public final class JobControlChild {
         CaffeineCacheTier l1 = CaffeineCacheTier.create();
         FileWatchlistStore lists = FileWatchlistStore.builder().buildInMemory();
         SyntheticMarketDataSource source = SyntheticMarketDataSource.builder()
-            .stockCount(STOCKS).latency(Duration.ofMillis(50)).build()) {
+            .stockCount(stocks).latency(Duration.ofMillis(50)).build()) {
       TieredDataPath path = TieredDataPath.builder().cache(l1).store(l2).source(source).build();
       WarmJobs jobs = WarmJobs.builder().dataPath(path).cache(l1).store(l2).watchlists(lists)
           .jobs(jobStore).parallelism(2).batchSize(1).build();

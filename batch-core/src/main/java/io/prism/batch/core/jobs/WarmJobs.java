@@ -623,7 +623,6 @@ public final class WarmJobs {
   /** The tasks of a job, what the plan found (for the summary) and the job's priority. */
   private record Plan(List<Task> tasks, ObjectNode summary, OptionalInt priority) {}
 
-  /** A job's run, which {@link #cancel()} may cancel before or after it starts. */
   /** A job's engine run as job control sees it: cancellable, with task types held back. */
   private static final class Running implements JobScope.JobHandle {
     private BatchRun run;
