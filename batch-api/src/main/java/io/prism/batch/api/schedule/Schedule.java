@@ -28,7 +28,8 @@ import java.time.ZoneId;
  * @param misfirePolicy what to do with a slot that did not fire on time
  * @param gracePeriod how late a missed slot may still fire under {@link
  *     MisfirePolicy#FIRE_ONCE_IF_WITHIN_GRACE}; 0 to {@link #MAX_GRACE_PERIOD}
- * @param enabled false registers the schedule paused; {@link Scheduler#resume} enables it
+ * @param enabled false registers the schedule paused (or, on {@link Scheduler#reschedule}, pauses
+ *     it); only {@link Scheduler#resume} enables it
  */
 public record Schedule(
     String name,

@@ -8,7 +8,8 @@ import java.util.Optional;
  * A snapshot of one registered schedule, from {@link Scheduler#list} or {@link
  * Scheduler#status}. Immutable and thread-safe.
  *
- * @param schedule the schedule as registered
+ * @param schedule the schedule as registered, or as last {@linkplain Scheduler#reschedule
+ *     rescheduled}
  * @param paused whether it is paused
  * @param running whether a fire of it is running now
  * @param nextFireTime its next slot after the last one handled (a paused schedule's slots wait

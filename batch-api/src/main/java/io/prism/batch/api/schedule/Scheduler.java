@@ -43,6 +43,30 @@ public interface Scheduler extends AutoCloseable {
   void register(Schedule schedule, FireAction action);
 
   /**
+   * Replaces the definition (trigger, zone, trading-day requirement, misfire policy and grace
+   * period) of the registered schedule with the same name. The schedule keeps its {@link
+   * FireAction}, its counters in {@link ScheduleStatus}, and a fire of it that is running, which
+   * finishes; its next regular fire waits for that one as usual.
+   *
+   * <p>Slots of the new definition fire from the time of the call on. Slots before the call are
+   * not caught up under the new definition, including any the old one missed and had not yet
+   * handled (e.g. while paused): they are dropped, not reported as {@link Misfire}s.
+   *
+   * <p>{@code enabled = false} pauses the schedule. {@code enabled = true} does not resume a
+   * paused one: only {@link #resume} does, so a schedule paused by an operator stays paused.
+   *
+   * <p>If this throws, the old definition stays in force, unchanged.
+   *
+   * @param schedule the new definition; its name picks the schedule
+   * @return the definition it replaced
+   * @throws InvalidInputException naming {@code schedule} if null, {@code scheduleName} if no
+   *     schedule of that name is registered, or, as {@link #register} does, {@code cron} if the
+   *     expression is not valid or {@code trigger} if it never fires
+   * @throws BatchException if the scheduler is closed
+   */
+  Schedule reschedule(Schedule schedule);
+
+  /**
    * Removes a schedule; a fire of it that is running finishes.
    *
    * @param scheduleName the schedule

@@ -4,6 +4,7 @@ import io.prism.batch.api.BatchException;
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStore;
+import io.prism.batch.api.schedule.Schedule;
 import io.prism.batch.api.schedule.ScheduleStatus;
 import io.prism.batch.api.schedule.Scheduler;
 import java.time.Duration;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code PUT /api/v1/batch/jobs/{job_id}/cancel}</td><td>{@link #cancel}</td></tr>
  *   <tr><td>{@code DELETE /api/v1/batch/jobs/{job_id}}</td><td>{@link #delete}</td></tr>
  *   <tr><td>{@code GET /api/v1/batch/schedule}</td><td>{@link #schedules}</td></tr>
+ *   <tr><td>{@code PUT /api/v1/batch/schedule}</td><td>{@link #reschedule}</td></tr>
  *   <tr><td>{@code POST /api/v1/batch/schedule/pause}</td>
  *       <td>{@link #pauseAllSchedules}, {@link #pauseSchedule}</td></tr>
  *   <tr><td>{@code POST /api/v1/batch/schedule/resume}</td>
@@ -434,6 +436,23 @@ public final class JobControl implements AutoCloseable {
    */
   public Optional<ScheduleStatus> schedule(String scheduleName) {
     return scheduler.flatMap(s -> s.status(scheduleName));
+  }
+
+  /**
+   * Replaces a registered schedule's definition (trigger, zone, trading days, misfire policy)
+   * in place, keeping its action, counts and pause ({@link Scheduler#reschedule}); slots of the
+   * new definition fire from now on.
+   *
+   * @param schedule the new definition, named as the registered schedule
+   * @return the previous definition
+   * @throws InvalidInputException naming {@code scheduleName} if not registered (or without a
+   *     scheduler), or the field of the definition that is not valid; the old one then stays
+   */
+  public Schedule reschedule(Schedule schedule) {
+    if (schedule == null) {
+      throw new InvalidInputException("schedule", null, "must not be null");
+    }
+    return requireScheduler(schedule.name()).reschedule(schedule);
   }
 
   /**

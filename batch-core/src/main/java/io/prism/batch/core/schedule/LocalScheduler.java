@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Two ways to drive it.</b> {@link #start()} runs a single daemon thread that sleeps until
  * the next fire time (waking at least every {@link #MAX_IDLE_WAIT} and whenever a schedule is
- * registered or resumed) and then calls {@link #runDue()}. Without {@code start()}, nothing fires
- * until someone calls {@link #runDue()}, which fires everything due at {@code clock.instant()}:
- * tests move a settable clock and call it, and never sleep.
+ * registered, rescheduled or resumed) and then calls {@link #runDue()}. Without {@code start()},
+ * nothing fires until someone calls {@link #runDue()}, which fires everything due at {@code
+ * clock.instant()}: tests move a settable clock and call it, and never sleep.
  *
  * <pre>{@code
  * LocalScheduler scheduler = LocalScheduler.builder()
@@ -74,6 +74,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Restart.</b> On {@link #register} it asks the guard for the schedule's last claimed slot
  * ({@link FireGuard#lastClaimed}); if the guard remembers one (a shared guard does), slots missed
  * while no scheduler ran are caught up from there; otherwise it starts from now.
+ *
+ * <p><b>Reschedule.</b> {@link #reschedule} swaps a schedule's definition in place, keeping its
+ * action, pause, counters and running fire. The new definition's slots start at the later of the
+ * call and the latest slot already handled, so the once-per-slot rule holds across the change;
+ * slots the old definition had not handled are dropped without a {@link Misfire}.
  *
  * <p>Thread-safe. Actions run on the executor, outside the scheduler's lock.
  */
@@ -165,12 +170,38 @@ public final class LocalScheduler implements Scheduler {
       if (entries.containsKey(schedule.name())) {
         throw new InvalidInputException("name", schedule.name(), "is already registered");
       }
-      Entry e = new Entry(schedule, action, times, handledUpTo, !schedule.enabled());
+      Entry e = new Entry(times, action, handledUpTo, !schedule.enabled());
       entries.put(schedule.name(), e);
-      LOG.info("schedule {} registered: {}, next {}{}", schedule.name(), times,
-          e.nextDue().map(i -> i.atZone(schedule.zone()).toString()).orElse("never"),
+      LOG.info("schedule {} registered: {}, next {}{}", schedule.name(), times, e.nextText(),
           e.paused ? " (paused: not enabled)" : "");
       signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Schedule reschedule(Schedule schedule) {
+    if (schedule == null) {
+      throw new InvalidInputException("schedule", null, "must not be null");
+    }
+    ensureOpen();
+    // Validated before the lock and before any change, so a bad definition changes nothing.
+    FireTimes times = FireTimes.of(schedule, calendar);
+    lock.lock();
+    try {
+      ensureOpen();
+      Entry e = require(schedule.name());
+      Schedule old = e.schedule();
+      // As on register, a slot exactly at the call still fires.
+      e.redefine(times, clock.instant().minusNanos(1));
+      if (!schedule.enabled()) {
+        e.paused = true;
+      }
+      LOG.info("schedule {} rescheduled: {} -> {}, next {}{}", schedule.name(), old, schedule,
+          e.nextText(), e.paused ? " (paused)" : "");
+      signal();
+      return old;
     } finally {
       lock.unlock();
     }
@@ -498,7 +529,7 @@ public final class LocalScheduler implements Scheduler {
     if (e.paused) {
       e.paused = false;
       e.resumedSinceRun = true;
-      LOG.info("schedule {} resumed", e.schedule.name());
+      LOG.info("schedule {} resumed", e.schedule().name());
       signal();
     }
   }
@@ -524,13 +555,13 @@ public final class LocalScheduler implements Scheduler {
     MisfireCause cause = e.resumedSinceRun ? MisfireCause.PAUSED : MisfireCause.LATE;
     e.resumedSinceRun = false;
     e.advance(last);
-    return new Due(e, first, previous, last, count, now, cause);
+    return new Due(e, e.schedule(), first, previous, last, count, now, cause);
   }
 
   /** Decides what to do with one schedule's due slots; outside the lock. */
   private Optional<ScheduleFire> handle(Due d) {
     Entry e = d.entry;
-    Schedule s = e.schedule;
+    Schedule s = d.schedule;
     Duration lateness = Duration.between(d.last, d.now);
     boolean onTime = lateness.compareTo(misfireThreshold) <= 0;
     boolean withinGrace = s.misfirePolicy() == MisfirePolicy.FIRE_ONCE_IF_WITHIN_GRACE
@@ -568,7 +599,7 @@ public final class LocalScheduler implements Scheduler {
 
   private void misfire(Due d, Instant lastMissed, long count, MisfireCause cause, boolean late) {
     Misfire m = new Misfire(
-        d.entry.schedule.name(), d.first, lastMissed, count, d.now, cause, late);
+        d.schedule.name(), d.first, lastMissed, count, d.now, cause, late);
     d.entry.skipped.addAndGet(m.skippedCount());
     if (late) {
       LOG.warn("schedule {}: {} slot(s) from {} to {} missed ({}); the latest fires once, {} late",
@@ -589,7 +620,7 @@ public final class LocalScheduler implements Scheduler {
 
   /** Claims one slot and starts its action; outside the lock. */
   private Attempt attempt(Entry e, Instant slot, boolean manual) {
-    String name = e.schedule.name();
+    String name = e.schedule().name();
     if (manual) {
       e.active.incrementAndGet();
     } else if (!e.active.compareAndSet(0, 1)) {
@@ -688,14 +719,15 @@ public final class LocalScheduler implements Scheduler {
 
   private record Attempt(Outcome outcome, ScheduleFire fire, Throwable error) {}
 
-  private record Due(Entry entry, Instant first, Instant previous, Instant last, long count,
-      Instant now, MisfireCause cause) {}
+  /** One schedule's due slots, with the definition they were computed by. */
+  private record Due(Entry entry, Schedule schedule, Instant first, Instant previous,
+      Instant last, long count, Instant now, MisfireCause cause) {}
 
   /** One registered schedule; mutable fields are guarded by the scheduler's lock. */
   private static final class Entry {
-    final Schedule schedule;
     final FireAction action;
-    final FireTimes times;
+    // Holds the schedule too; volatile because fires read it outside the lock.
+    volatile FireTimes times;
     final AtomicInteger active = new AtomicInteger();
     final AtomicLong fired = new AtomicLong();
     final AtomicLong skipped = new AtomicLong();
@@ -704,30 +736,52 @@ public final class LocalScheduler implements Scheduler {
     volatile ScheduleFire lastFire;
     boolean paused;
     boolean resumedSinceRun;
+    private Instant handledUpTo;
     private Instant nextDue;
 
-    Entry(Schedule schedule, FireAction action, FireTimes times, Instant handledUpTo,
-        boolean paused) {
-      this.schedule = schedule;
-      this.action = action;
+    Entry(FireTimes times, FireAction action, Instant handledUpTo, boolean paused) {
       this.times = times;
+      this.action = action;
       this.paused = paused;
       advance(handledUpTo);
     }
 
+    Schedule schedule() {
+      return times.schedule();
+    }
+
     /** Marks every slot up to and including {@code handledUpTo} as handled. */
     void advance(Instant handledUpTo) {
+      this.handledUpTo = handledUpTo;
       this.nextDue = times.nextInstantAfter(handledUpTo).orElse(null);
+    }
+
+    /**
+     * Switches to new fire times whose slots count from after {@code from}, never at or before
+     * a slot already handled (the clock may have stepped back).
+     */
+    void redefine(FireTimes newTimes, Instant from) {
+      times = newTimes;
+      // Slots missed while paused were dropped with the old times: none to report as PAUSED.
+      resumedSinceRun = false;
+      advance(from.isAfter(handledUpTo) ? from : handledUpTo);
     }
 
     Optional<Instant> nextDue() {
       return Optional.ofNullable(nextDue);
     }
 
+    Optional<ZonedDateTime> nextFireTime() {
+      return nextDue().map(i -> i.atZone(schedule().zone()));
+    }
+
+    String nextText() {
+      return nextFireTime().map(ZonedDateTime::toString).orElse("never");
+    }
+
     ScheduleStatus status() {
-      return new ScheduleStatus(schedule, paused, active.get() > 0,
-          nextDue().map(i -> i.atZone(schedule.zone())), Optional.ofNullable(lastFire),
-          fired.get(), skipped.get(), denied.get(), failed.get());
+      return new ScheduleStatus(schedule(), paused, active.get() > 0, nextFireTime(),
+          Optional.ofNullable(lastFire), fired.get(), skipped.get(), denied.get(), failed.get());
     }
   }
 

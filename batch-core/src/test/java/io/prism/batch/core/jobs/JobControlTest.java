@@ -280,6 +280,31 @@ class JobControlTest {
     assertThat(control.delete(running)).as("deleted already").isFalse();
   }
 
+  @Test
+  void shouldRescheduleThroughTheControlKeepingThePause() {
+    LocalScheduler scheduler = LocalScheduler.builder().build();
+    toClose.add(scheduler);
+    JobControl control = open(control(fastNode()).scheduler(scheduler));
+    Schedule at0030 = Schedule.builder("priority_batches.level_5").dailyAt(LocalTime.of(0, 30))
+        .build();
+    scheduler.register(at0030, fire -> { });
+    control.pauseSchedule("priority_batches.level_5");
+
+    Schedule previous = control.reschedule(Schedule.builder("priority_batches.level_5")
+        .dailyAt(LocalTime.of(1, 0)).build());
+
+    assertThat(previous).isEqualTo(at0030);
+    ScheduleStatus now = control.schedule("priority_batches.level_5").orElseThrow();
+    assertThat(now.paused()).isTrue();
+    assertThat(now.nextFireTime()).hasValueSatisfying(t ->
+        assertThat(t.toLocalTime()).isEqualTo(LocalTime.of(1, 0)));
+    assertThatThrownBy(() -> control.reschedule(Schedule.builder("nope")
+        .dailyAt(LocalTime.of(1, 0)).build()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("scheduleName")
+        .hasMessageContaining("nope");
+  }
+
   // ---- health ----
 
   @Test

@@ -489,6 +489,208 @@ class LocalSchedulerTest {
   }
 
   @Nested
+  class Reschedule {
+
+    private static final String NIGHTLY = "priority_batches.level_5";
+
+    private Schedule nightlyAt(int hour, int minute) {
+      return Schedule.builder(NIGHTLY).dailyAt(LocalTime.of(hour, minute)).build();
+    }
+
+    @Test
+    void shouldFireAtTheNewTimeWithTheSameActionAndKeepTheCounts() {
+      scheduler.register(nightlyAt(0, 30), ran::add);
+      runAt("2026-03-03T00:30+08:00");
+      clock.set(at("2026-03-03T12:00+08:00"));
+
+      Schedule previous = scheduler.reschedule(nightlyAt(1, 0));
+
+      assertThat(previous).isEqualTo(nightlyAt(0, 30));
+      assertThat(runAt("2026-03-04T00:30+08:00")).isEmpty();
+      assertThat(runAt("2026-03-04T01:00+08:00")).hasSize(1);
+      assertThat(ran).extracting(ScheduleFire::scheduledTime)
+          .containsExactly(at("2026-03-03T00:30+08:00"), at("2026-03-04T01:00+08:00"));
+      assertThat(status(NIGHTLY).firedCount()).isEqualTo(2);
+      assertThat(status(NIGHTLY).schedule()).isEqualTo(nightlyAt(1, 0));
+      assertThat(recorder.misfires).isEmpty();
+    }
+
+    @Test
+    void shouldPreviewTheNewDefinitionAtOnce() {
+      scheduler.register(nightlyAt(0, 30), ran::add);
+
+      scheduler.reschedule(nightlyAt(1, 0));
+
+      assertThat(scheduler.nextFireTimes(NIGHTLY, 2))
+          .extracting(z -> z.toOffsetDateTime().toString())
+          .containsExactly("2026-03-03T01:00+08:00", "2026-03-04T01:00+08:00");
+      assertThat(status(NIGHTLY).nextFireTime())
+          .contains(ZonedDateTime.parse("2026-03-03T01:00+08:00[Asia/Shanghai]"));
+      assertThat(scheduler.nextDue()).contains(at("2026-03-03T01:00+08:00"));
+    }
+
+    @Test
+    void shouldNotStartTheNewSlotsAtOrBeforeTheLastHandledOneWhenTheClockStepsBack() {
+      scheduler.register(nightlyAt(0, 30), ran::add);
+      runAt("2026-03-03T00:30+08:00");
+      clock.set(at("2026-03-02T20:00+08:00"));
+
+      scheduler.reschedule(nightlyAt(0, 15));
+
+      assertThat(status(NIGHTLY).nextFireTime())
+          .contains(ZonedDateTime.parse("2026-03-04T00:15+08:00[Asia/Shanghai]"));
+      assertThat(runAt("2026-03-03T00:15+08:00")).isEmpty();
+      assertThat(runAt("2026-03-04T00:15+08:00")).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepAPausedSchedulePausedUntilResumed() {
+      scheduler.register(nightlyAt(0, 30), ran::add);
+      scheduler.pause(NIGHTLY);
+
+      scheduler.reschedule(nightlyAt(1, 0));
+
+      assertThat(status(NIGHTLY).paused()).isTrue();
+      assertThat(runAt("2026-03-03T01:00+08:00")).isEmpty();
+      clock.set(at("2026-03-03T01:05+08:00"));
+      scheduler.resume(NIGHTLY);
+      assertThat(scheduler.runDue()).extracting(ScheduleFire::scheduledTime)
+          .containsExactly(at("2026-03-03T01:00+08:00"));
+      assertThat(recorder.misfires).singleElement()
+          .satisfies(m -> assertThat(m.cause()).isEqualTo(MisfireCause.PAUSED));
+    }
+
+    @Test
+    void shouldPauseWhenTheNewDefinitionIsNotEnabled() {
+      scheduler.register(nightlyAt(0, 30), ran::add);
+
+      scheduler.reschedule(nightlyAt(1, 0).toBuilder().enabled(false).build());
+
+      assertThat(status(NIGHTLY).paused()).isTrue();
+      assertThat(runAt("2026-03-03T01:00+08:00")).isEmpty();
+      assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void shouldRejectAnUnknownNameAndKeepTheOtherSchedulesFiring() {
+      scheduler.register(nightlyAt(0, 30), ran::add);
+
+      assertThatThrownBy(() -> scheduler.reschedule(preMarket()))
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.field()).isEqualTo("scheduleName");
+            assertThat(e.getMessage()).contains(PRE_MARKET, "is not registered", NIGHTLY);
+          });
+      assertThatThrownBy(() -> scheduler.reschedule(null))
+          .isInstanceOfSatisfying(InvalidInputException.class,
+              e -> assertThat(e.field()).isEqualTo("schedule"));
+      assertThat(scheduler.status(PRE_MARKET)).isEmpty();
+      assertThat(runAt("2026-03-03T00:30+08:00")).hasSize(1);
+    }
+
+    @Test
+    void shouldRejectAnInvalidDefinitionAndKeepTheOldOneFiring() {
+      scheduler.register(nightlyAt(0, 30), ran::add);
+      List<ZonedDateTime> before = scheduler.nextFireTimes(NIGHTLY, 3);
+
+      assertThatThrownBy(() -> scheduler.reschedule(
+          Schedule.builder(NIGHTLY).cron("0 0 30 2 *").misfirePolicy(MisfirePolicy.SKIP).build()))
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.field()).isEqualTo("trigger");
+            assertThat(e.getMessage()).contains("never fires");
+          });
+      assertThatThrownBy(() -> scheduler.reschedule(Schedule.builder(NIGHTLY)
+          .cron("0 10 * * SUN").requiresTradingDay(true).enabled(false).build()))
+          .isInstanceOfSatisfying(InvalidInputException.class,
+              e -> assertThat(e.getMessage()).contains("never fires on a trading day"));
+      assertThatThrownBy(() -> scheduler.reschedule(
+          Schedule.builder(NIGHTLY).cron("61 * * * *").build()))
+          .isInstanceOfSatisfying(InvalidInputException.class,
+              e -> assertThat(e.field()).isEqualTo("cron"));
+
+      assertThat(status(NIGHTLY).schedule()).isEqualTo(nightlyAt(0, 30));
+      assertThat(status(NIGHTLY).paused()).isFalse();
+      assertThat(scheduler.nextFireTimes(NIGHTLY, 3)).isEqualTo(before);
+      assertThat(runAt("2026-03-03T00:30+08:00")).extracting(ScheduleFire::scheduledTime)
+          .containsExactly(at("2026-03-03T00:30+08:00"));
+    }
+
+    @Test
+    void shouldRejectAClosedScheduler() {
+      scheduler.register(nightlyAt(0, 30), ran::add);
+      scheduler.close();
+
+      assertThatThrownBy(() -> scheduler.reschedule(nightlyAt(1, 0)))
+          .isInstanceOf(BatchException.class)
+          .isNotInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    void shouldLetARunningFireFinishAndFireTheNextSlotUnderTheNewDefinition()
+        throws InterruptedException {
+      List<Thread> threads = new CopyOnWriteArrayList<>();
+      scheduler.close();
+      scheduler = LocalScheduler.builder().clock(clock).listener(recorder).executor(r -> {
+        Thread t = new Thread(r);
+        threads.add(t);
+        t.start();
+      }).build();
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      List<ScheduleFire> finished = new CopyOnWriteArrayList<>();
+      scheduler.register(nightlyAt(0, 30), f -> {
+        started.countDown();
+        assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+        finished.add(f);
+      });
+
+      runAt("2026-03-03T00:30+08:00");
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      clock.set(at("2026-03-03T00:40+08:00"));
+      scheduler.reschedule(nightlyAt(1, 0));
+
+      assertThat(status(NIGHTLY).running()).isTrue();
+      release.countDown();
+      threads.get(0).join(10_000);
+      assertThat(status(NIGHTLY).running()).isFalse();
+      assertThat(runAt("2026-03-04T00:30+08:00")).isEmpty();
+      assertThat(runAt("2026-03-04T01:00+08:00")).hasSize(1);
+      threads.get(1).join(10_000);
+      assertThat(finished).extracting(ScheduleFire::scheduledTime)
+          .containsExactly(at("2026-03-03T00:30+08:00"), at("2026-03-04T01:00+08:00"));
+      assertThat(status(NIGHTLY).firedCount()).isEqualTo(2);
+      assertThat(recorder.failures).isEmpty();
+    }
+
+    @Test
+    void shouldWakeTheSchedulerThreadForTheNewNextFire() throws InterruptedException {
+      CountDownLatch fired = new CountDownLatch(1);
+      scheduler.close();
+      scheduler = LocalScheduler.builder().clock(clock).threadName("reschedule-wake").build();
+      scheduler.register(nightlyAt(0, 30), f -> fired.countDown());
+      scheduler.start();
+      awaitWaiting("reschedule-wake");
+
+      // The thread waits MAX_IDLE_WAIT (30 s) for 00:30; only the reschedule's signal wakes it.
+      clock.set(at("2026-03-03T01:00+08:00"));
+      scheduler.reschedule(nightlyAt(1, 0));
+
+      assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(status(NIGHTLY).lastFire()).hasValueSatisfying(
+          f -> assertThat(f.scheduledTime()).isEqualTo(at("2026-03-03T01:00+08:00")));
+    }
+
+    /** Waits until the scheduler thread sleeps for its next fire, so a wake-up must be a signal. */
+    private void awaitWaiting(String threadName) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (Thread.getAllStackTraces().keySet().stream().noneMatch(
+          t -> t.getName().equals(threadName) && t.getState() == Thread.State.TIMED_WAITING)) {
+        assertThat(System.nanoTime()).as("scheduler thread waiting").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  @Nested
   class Lifecycle {
 
     @Test
