@@ -2,11 +2,11 @@ package io.prism.batch.core.schedule;
 
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.schedule.FireGuard;
+import io.prism.batch.api.schedule.Schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,12 +54,21 @@ public final class InMemoryFireGuard implements FireGuard {
     this.retention = retention;
   }
 
+  /**
+   * Claims one slot.
+   *
+   * @param scheduleName the schedule, 1-{@value Schedule#MAX_NAME_LENGTH} characters
+   * @param scheduledTime the slot
+   * @return true if this call claimed it; false if it was claimed before, or is older than the
+   *     retention before the schedule's latest claim
+   * @throws InvalidInputException naming {@code scheduleName} or {@code scheduledTime}
+   */
   @Override
   public boolean tryClaim(String scheduleName, Instant scheduledTime) {
-    if (scheduleName == null || scheduleName.isBlank()) {
-      throw new InvalidInputException("scheduleName", scheduleName, "must not be blank");
+    checkName(scheduleName);
+    if (scheduledTime == null) {
+      throw new InvalidInputException("scheduledTime", null, "must be an instant");
     }
-    Objects.requireNonNull(scheduledTime, "scheduledTime");
     NavigableSet<Instant> set = claims.computeIfAbsent(scheduleName, k -> new TreeSet<>());
     synchronized (set) {
       if (!set.isEmpty() && scheduledTime.isBefore(set.last().minus(retention))) {
@@ -73,8 +82,16 @@ public final class InMemoryFireGuard implements FireGuard {
     }
   }
 
+  /**
+   * Returns the schedule's latest claimed slot.
+   *
+   * @param scheduleName the schedule
+   * @return the latest claimed slot, or empty if none was claimed
+   * @throws InvalidInputException naming {@code scheduleName}
+   */
   @Override
   public Optional<Instant> lastClaimed(String scheduleName) {
+    checkName(scheduleName);
     NavigableSet<Instant> set = claims.get(scheduleName);
     if (set == null) {
       return Optional.empty();
@@ -96,5 +113,13 @@ public final class InMemoryFireGuard implements FireGuard {
   @Override
   public String toString() {
     return "InMemoryFireGuard{retention=" + retention + ", schedules=" + claims.size() + "}";
+  }
+
+  private static void checkName(String scheduleName) {
+    if (scheduleName == null || scheduleName.isBlank()
+        || scheduleName.length() > Schedule.MAX_NAME_LENGTH) {
+      throw new InvalidInputException("scheduleName", scheduleName,
+          "must be 1-" + Schedule.MAX_NAME_LENGTH + " characters, not blank");
+    }
   }
 }

@@ -10,14 +10,16 @@ import io.prism.batch.api.schedule.Trigger;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
-/** Schedule and trigger validation, calendar loading, the in-memory fire guard. */
+/**
+ * Schedule and trigger validation, calendar loading. The in-memory fire guard is checked by
+ * {@link InMemoryFireGuardTest}.
+ */
 class ScheduleValuesTest {
 
   private static void assertRejected(ThrowingCallable call, String field) {
@@ -98,20 +100,5 @@ class ScheduleValuesTest {
     assertThat(c.isTradingDay(LocalDate.of(2026, 10, 8))).isTrue();
     assertThat(c.isTradingDay(LocalDate.of(2026, 2, 13))).isTrue();
     assertThat(c.isTradingDay(LocalDate.of(2026, 2, 18))).isFalse();
-  }
-
-  @Test
-  void shouldClaimEachSlotOnceAndRefuseSlotsOlderThanItRemembers() {
-    InMemoryFireGuard guard = new InMemoryFireGuard(Duration.ofDays(1));
-    Instant t = Instant.parse("2026-03-02T01:15:00Z");
-
-    assertThat(guard.tryClaim("a", t)).isTrue();
-    assertThat(guard.tryClaim("a", t)).isFalse();
-    assertThat(guard.tryClaim("b", t)).isTrue();
-    assertThat(guard.tryClaim("a", t.plus(Duration.ofDays(3)))).isTrue();
-    // Forgotten, so refused rather than risk a second run.
-    assertThat(guard.tryClaim("a", t.plus(Duration.ofHours(1)))).isFalse();
-    assertThat(guard.lastClaimed("a")).contains(t.plus(Duration.ofDays(3)));
-    assertThat(guard.lastClaimed("c")).isEmpty();
   }
 }
