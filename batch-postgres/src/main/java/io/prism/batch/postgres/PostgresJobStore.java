@@ -3,16 +3,23 @@ package io.prism.batch.postgres;
 import io.prism.batch.api.BatchException;
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.Task;
+import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStatus;
 import io.prism.batch.api.data.JobStore;
 import io.prism.batch.postgres.internal.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +42,11 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * Every JVM sharing the table sees it, so the JVM that runs the job can cancel it. Paused task
  * types ({@link #pauseTaskType}) are rows of {@code batch_paused_task_types}.
  *
+ * <p>Daily metrics ({@link #putDailyMetrics}) are rows of the seed's {@code
+ * batch_performance_metrics}, upserted in one transaction ({@code INSERT … ON CONFLICT (date,
+ * metric_type, metric_category) DO UPDATE}); {@link #finishedBetween} reads {@code batch_jobs}
+ * by the index on {@code end_time} (migration V7).
+ *
  * <p>{@code jsonb} keeps the JSON document, not its spelling: a result summary reads back with
  * PostgreSQL's spacing and key order. Times are kept to the microsecond.
  *
@@ -55,6 +67,13 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
       + " end_time, processed_count, success_count, failed_count, error_message,"
       + " result_summary::text AS result_summary, retry_count, max_retries, created_at";
 
+  /** The earliest {@code timestamptz}, 4714-11-24 BC. */
+  private static final Instant MIN_TIME =
+      LocalDate.of(-4713, 11, 24).atStartOfDay(ZoneOffset.UTC).toInstant();
+  /** The latest {@code timestamptz}, 294276-12-31 23:59:59.999999. */
+  private static final Instant MAX_TIME =
+      LocalDate.of(294277, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000);
+
   private final String insert;
   private final String update;
   private final String selectById;
@@ -66,6 +85,10 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
   private final String pauseType;
   private final String resumeType;
   private final String selectPausedTypes;
+  private final String selectFinishedBetween;
+  private final String upsertMetric;
+  private final String selectMetrics;
+  private final String selectMetricsOfType;
 
   private PostgresJobStore(Builder b) {
     super(b);
@@ -103,6 +126,20 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
         + " ON CONFLICT DO NOTHING");
     resumeType = sql("DELETE FROM " + paused + " WHERE task_type = :type");
     selectPausedTypes = sql("SELECT task_type FROM " + paused + " ORDER BY task_type");
+    selectFinishedBetween = sql("SELECT " + COLUMNS + " FROM " + t
+        + " WHERE end_time >= :from AND end_time < :to ORDER BY end_time, id");
+    String metrics = "${schema}.batch_performance_metrics";
+    upsertMetric = sql("INSERT INTO " + metrics + " (date, metric_type, metric_category,"
+        + " metric_value, additional_data) VALUES (:date, :type, :category, :value, :data::jsonb)"
+        + " ON CONFLICT (date, metric_type, metric_category) DO UPDATE SET"
+        + " metric_value = EXCLUDED.metric_value, additional_data = EXCLUDED.additional_data,"
+        + " created_at = now()");
+    String selectMetric = "SELECT date, metric_type, metric_category, metric_value,"
+        + " additional_data::text AS additional_data FROM " + metrics
+        + " WHERE date BETWEEN :from AND :to";
+    String byKey = " ORDER BY date, metric_type COLLATE \"C\", metric_category COLLATE \"C\"";
+    selectMetrics = sql(selectMetric + byKey);
+    selectMetricsOfType = sql(selectMetric + " AND metric_type = :type" + byKey);
   }
 
   /**
@@ -206,6 +243,63 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
     return Collections.unmodifiableSortedSet(new TreeSet<>(types));
   }
 
+  @Override
+  public List<JobRecord> finishedBetween(Instant from, Instant to) {
+    JobStore.requireRange(from, to);
+    ensureOpen();
+    return Sql.call("list the jobs that ended in [" + from + ", " + to + ")", () ->
+        jdbi.withHandle(h -> h.createQuery(selectFinishedBetween)
+            .bind("from", Sql.timeCeiling(storable(from)))
+            .bind("to", Sql.timeCeiling(storable(to)))
+            .map((rs, ctx) -> job(rs)).list()));
+  }
+
+  @Override
+  public void putDailyMetrics(Collection<DailyMetric> metrics) {
+    Objects.requireNonNull(metrics, "metrics");
+    // the later of two metrics with one key wins, as in separate calls
+    Map<List<Object>, DailyMetric> byKey = new LinkedHashMap<>();
+    for (DailyMetric m : metrics) {
+      if (m == null) {
+        throw new InvalidInputException("metrics", null, "must not hold null");
+      }
+      byKey.put(List.of(m.date(), m.metricType(), m.category()), m);
+    }
+    if (byKey.isEmpty()) {
+      return;
+    }
+    ensureOpen();
+    write("store " + byKey.size() + " daily metrics", "additionalData", () ->
+        jdbi.inTransaction(h -> {
+          for (DailyMetric m : byKey.values()) {
+            h.createUpdate(upsertMetric).bind("date", m.date()).bind("type", m.metricType())
+                .bind("category", m.category()).bind("value", m.value())
+                .bind("data", m.additionalData()).execute();
+          }
+          return byKey.size();
+        }));
+  }
+
+  @Override
+  public List<DailyMetric> dailyMetrics(
+      LocalDate from, LocalDate to, Optional<String> metricType) {
+    JobStore.requireRange(from, to);
+    Objects.requireNonNull(metricType, "metricType");
+    ensureOpen();
+    if (to.isBefore(DailyMetric.MIN_DATE) || from.isAfter(DailyMetric.MAX_DATE)) {
+      return List.of();
+    }
+    LocalDate first = from.isBefore(DailyMetric.MIN_DATE) ? DailyMetric.MIN_DATE : from;
+    LocalDate last = to.isAfter(DailyMetric.MAX_DATE) ? DailyMetric.MAX_DATE : to;
+    return Sql.call("list the daily metrics of " + from + " to " + to, () ->
+        jdbi.withHandle(h -> {
+          var q = metricType.isPresent()
+              ? h.createQuery(selectMetricsOfType).bind("type", metricType.get())
+              : h.createQuery(selectMetrics);
+          return q.bind("from", first).bind("to", last).map((rs, ctx) -> metric(rs)).list();
+        }));
+  }
+
   private boolean changePausedType(String taskType, String statement, String verb) {
     if (!Task.isValidType(taskType)) {
       throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
@@ -216,12 +310,17 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
   }
 
   private static <T> T write(String what, Supplier<T> call) {
+    return write(what, "resultSummary", call);
+  }
+
+  /** Runs a write; a JSON column's refusal of its text is an InvalidInputException on field. */
+  private static <T> T write(String what, String field, Supplier<T> call) {
     try {
       return call.get();
     } catch (JdbiException e) {
       if (Sql.sqlState(e).filter(Sql.INVALID_TEXT_REPRESENTATION::equals).isPresent()
           || Sql.sqlState(e).filter(Sql.UNTRANSLATABLE_CHARACTER::equals).isPresent()) {
-        throw new InvalidInputException("resultSummary", "the summary",
+        throw new InvalidInputException(field, "the " + field,
             "must be one JSON value (" + Sql.rootMessage(e) + ")");
       }
       throw new BatchException("PostgreSQL: cannot " + what + ": " + Sql.rootMessage(e), e);
@@ -248,6 +347,18 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
         .bind("retryCount", j.retryCount())
         .bind("maxRetries", j.maxRetries())
         .bind("createdAt", Sql.time(j.createdAt()));
+  }
+
+  /** Clamps a bound to the range of {@code timestamptz}, which holds every stored time. */
+  private static Instant storable(Instant t) {
+    return t.isBefore(MIN_TIME) ? MIN_TIME : t.isAfter(MAX_TIME) ? MAX_TIME : t;
+  }
+
+  private static DailyMetric metric(ResultSet rs) throws SQLException {
+    String data = rs.getString("additional_data");
+    return new DailyMetric(rs.getObject("date", LocalDate.class), rs.getString("metric_type"),
+        rs.getString("metric_category"), rs.getBigDecimal("metric_value"),
+        data == null ? "{}" : data);
   }
 
   private static JobRecord job(ResultSet rs) throws SQLException {

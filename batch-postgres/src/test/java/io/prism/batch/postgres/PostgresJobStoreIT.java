@@ -32,7 +32,8 @@ class PostgresJobStoreIT extends JobStoreContract {
 
   @Override
   protected JobStore newStore() {
-    PgTestDatabase.truncate(db.jdbi(), schema, "batch_jobs", "batch_paused_task_types");
+    PgTestDatabase.truncate(db.jdbi(), schema, "batch_jobs", "batch_paused_task_types",
+        "batch_performance_metrics");
     return PostgresJobStore.builder(db.jdbi()).schema(schema).build();
   }
 

@@ -1,6 +1,8 @@
 package io.prism.batch.examples;
 
 import io.prism.batch.akshare.AkToolsSource;
+import io.prism.batch.api.data.DailyMetric;
+import io.prism.batch.api.data.FreshnessPolicy;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.DataTypes;
 import io.prism.batch.api.data.MarketDataSource;
@@ -33,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
@@ -101,6 +104,7 @@ import java.util.concurrent.TimeUnit;
  * resume-type TYPE         let it run again
  * paused-types             the task types paused on the job store
  * health                   job store latency, paused schedules and types, problems
+ * metrics [YYYY-MM-DD]     roll up a day's job metrics (default today, Shanghai) and show them
  * </pre>
  *
  * <p>Scheduled fires run their jobs through {@link JobControl#runHere}, so every job a node runs,
@@ -384,10 +388,19 @@ public final class ClusterWorkerMain {
             control.resumeTaskType(arg(w)) ? "resumed" : "found not paused", arg(w));
         case "paused-types" -> out.printf("paused task types: %s%n", control.pausedTaskTypes());
         case "health" -> out.println(control.health());
+        case "metrics" -> {
+          LocalDate day = w.length > 1 ? LocalDate.parse(w[1])
+              : LocalDate.now(FreshnessPolicy.SHANGHAI);
+          for (DailyMetric m : control.rollUpDailyMetrics(day)) {
+            out.printf("  %s %-14s %-16s %s %s%n", m.date(), m.metricType(),
+                m.category().isEmpty() ? "(all)" : m.category(), m.value().toPlainString(),
+                m.additionalData());
+          }
+        }
         default -> out.println("commands: jobs [type] [limit] | job ID | trigger "
             + String.join("|", control.jobTypes()) + " | cancel ID | delete ID | running | schedules"
             + " | pause NAME|all | resume NAME|all | pause-type TYPE | resume-type TYPE"
-            + " | paused-types | health");
+            + " | paused-types | health | metrics [day]");
       }
     } catch (RuntimeException e) {
       out.printf("%s: %s failed: %s%n", node, line, e.getMessage());

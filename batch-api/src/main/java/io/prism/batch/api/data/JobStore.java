@@ -1,6 +1,11 @@
 package io.prism.batch.api.data;
 
+import io.prism.batch.api.InvalidInputException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,7 +28,9 @@ import java.util.Set;
  *
  * <p>A store also keeps the set of paused task types ({@link #pauseTaskType}), so that job
  * control on every JVM sharing the store holds back the tasks of those types in the jobs it
- * runs.
+ * runs, and the daily performance metrics (the seed's {@code batch_performance_metrics}, {@link
+ * #putDailyMetrics}), which job control rolls up from the jobs that finished on a day ({@link
+ * #finishedBetween}).
  */
 public interface JobStore extends AutoCloseable {
 
@@ -124,6 +131,62 @@ public interface JobStore extends AutoCloseable {
    * @return the types, sorted; empty when none is paused
    */
   Set<String> pausedTaskTypes();
+
+  /**
+   * Lists the jobs that ended in a time range: those whose end time is at or after {@code from}
+   * and before {@code to}, whatever their status.
+   *
+   * @param from the start of the range, inclusive
+   * @param to the end of the range, exclusive
+   * @return ordered by end time, then id; empty when none, or when {@code from} equals {@code to}
+   * @throws io.prism.batch.api.InvalidInputException naming {@code from} if it is after {@code
+   *     to}
+   */
+  List<JobRecord> finishedBetween(Instant from, Instant to);
+
+  /**
+   * Stores daily metrics, each replacing the stored metric with its date, metric type and
+   * category, if any. All or nothing: when one metric cannot be stored (its additional data is
+   * not JSON, say) nothing is written. Two metrics of the call with the same date, type and
+   * category: the later one wins.
+   *
+   * @param metrics the metrics; empty writes nothing
+   * @throws io.prism.batch.api.InvalidInputException naming {@code additionalData} if a metric's
+   *     additional data is not a JSON object, {@code metrics} if an element is null
+   */
+  void putDailyMetrics(Collection<DailyMetric> metrics);
+
+  /**
+   * Lists the daily metrics of a date range (the seed's {@code GET /api/v1/batch/metrics}).
+   *
+   * @param from the first day, inclusive
+   * @param to the last day, inclusive
+   * @param metricType one metric type, e.g. {@value DailyMetric#SUCCESS_RATE}, or empty for all
+   * @return ordered by date, metric type and category (by their characters, as {@link
+   *     String#compareTo} does); empty when none
+   * @throws io.prism.batch.api.InvalidInputException naming {@code from} if it is after {@code
+   *     to}
+   */
+  List<DailyMetric> dailyMetrics(LocalDate from, LocalDate to, Optional<String> metricType);
+
+  /**
+   * Checks the bounds of a range argument as every store does, for {@link #finishedBetween} and
+   * {@link #dailyMetrics}.
+   *
+   * @param from the start
+   * @param to the end
+   * @param <T> the bounds' type, e.g. {@link Instant} or {@link LocalDate}
+   * @throws NullPointerException if a bound is null
+   * @throws io.prism.batch.api.InvalidInputException naming {@code from} if it is after {@code
+   *     to}
+   */
+  static <T extends Comparable<? super T>> void requireRange(T from, T to) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (from.compareTo(to) > 0) {
+      throw new InvalidInputException("from", from, "must not be after to (" + to + ")");
+    }
+  }
 
   /** Releases resources. */
   @Override

@@ -2,6 +2,7 @@ package io.prism.batch.core.jobs;
 
 import io.prism.batch.api.BatchException;
 import io.prism.batch.api.InvalidInputException;
+import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStore;
 import io.prism.batch.api.schedule.Schedule;
@@ -9,6 +10,7 @@ import io.prism.batch.api.schedule.ScheduleStatus;
 import io.prism.batch.api.schedule.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,6 +54,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /api/v1/batch/schedule/resume}</td>
  *       <td>{@link #resumeAllSchedules}, {@link #resumeSchedule}</td></tr>
  *   <tr><td>{@code GET /api/v1/batch/health}</td><td>{@link #health}</td></tr>
+ *   <tr><td>{@code GET /api/v1/batch/metrics}</td><td>{@link #dailyMetrics}</td></tr>
+ *   <tr><td>(daily metrics roll-up, e.g. the seed's 06:00 {@code performance_report})</td>
+ *       <td>{@link #rollUpDailyMetrics}</td></tr>
  *   <tr><td>(task types)</td>
  *       <td>{@link #pauseTaskType}, {@link #resumeTaskType}, {@link #pausedTaskTypes}</td></tr>
  * </table>
@@ -415,6 +420,41 @@ public final class JobControl implements AutoCloseable {
    */
   public Set<String> pausedTaskTypes() {
     return jobs.pausedTaskTypes();
+  }
+
+  // ---- daily metrics ----
+
+  /**
+   * Computes a day's job metrics from the jobs that finished on it, in Shanghai's calendar
+   * ({@link JobMetrics#DEFAULT_ZONE}), and stores them in the job store, replacing those of an
+   * earlier roll-up of the day: running it twice over the same jobs leaves the same rows. See
+   * {@link JobMetrics} for the metrics ({@value DailyMetric#JOB_COUNT}, {@value
+   * DailyMetric#AVG_DURATION} and {@value DailyMetric#SUCCESS_RATE}, per job type and for all).
+   *
+   * @param day the day, typically yesterday
+   * @return the metrics written, ordered by metric type, then category
+   * @throws InvalidInputException naming {@code day} if it is not between {@link
+   *     DailyMetric#MIN_DATE} and {@link DailyMetric#MAX_DATE}
+   */
+  public List<DailyMetric> rollUpDailyMetrics(LocalDate day) {
+    List<DailyMetric> written = JobMetrics.rollUp(jobs, day, JobMetrics.DEFAULT_ZONE);
+    LOG.info("daily metrics of {}: {} written", day, written.size());
+    return written;
+  }
+
+  /**
+   * Lists the stored daily metrics of a date range, of every JVM sharing the store (the seed's
+   * {@code GET /api/v1/batch/metrics}).
+   *
+   * @param from the first day, inclusive
+   * @param to the last day, inclusive
+   * @param metricType one metric type, e.g. {@value DailyMetric#SUCCESS_RATE}, or empty for all
+   * @return ordered by date, metric type and category
+   * @throws InvalidInputException naming {@code from} if it is after {@code to}
+   */
+  public List<DailyMetric> dailyMetrics(
+      LocalDate from, LocalDate to, Optional<String> metricType) {
+    return jobs.dailyMetrics(from, to, metricType);
   }
 
   // ---- schedules ----

@@ -6,6 +6,7 @@
  * statistics ({@link io.prism.batch.core.jobs.WatchlistReader}); a feed of changed records
  * for the RAG sync ({@link io.prism.batch.core.jobs.ChangeFeed}); and job control — list, get,
  * trigger and cancel jobs (a cancel reaches the JVM that runs the job through the job store),
- * pause and resume schedules ({@link io.prism.batch.core.jobs.JobControl}).
+ * pause and resume schedules ({@link io.prism.batch.core.jobs.JobControl}); and the daily job
+ * metrics it rolls up ({@link io.prism.batch.core.jobs.JobMetrics}).
  */
 package io.prism.batch.core.jobs;

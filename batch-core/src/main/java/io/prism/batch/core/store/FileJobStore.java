@@ -4,14 +4,20 @@ import io.prism.batch.api.BatchException;
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.JournalCorruptedException;
 import io.prism.batch.api.Task;
+import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStore;
+import io.prism.batch.core.store.internal.Docs.DailyMetricsDoc;
 import io.prism.batch.core.store.internal.Docs.JobDoc;
+import io.prism.batch.core.store.internal.Docs.MetricEntry;
 import io.prism.batch.core.store.internal.Docs.PausedTypesDoc;
 import io.prism.batch.core.store.internal.StoreDirectory;
 import io.prism.batch.core.store.internal.StoreJson;
 import io.prism.batch.core.store.internal.Values;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,8 +28,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The embedded {@link JobStore}: job records in memory, optionally persisted to a directory as
@@ -34,7 +42,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * that is not JSON. {@link #recent} orders by creation time, newest first, then by id. A job's
  * cancel flag ({@link #requestCancel}) is kept in its file; a store directory belongs to one
  * process, so here the flag serves the JVM that holds the store. Paused task types ({@link
- * #pauseTaskType}) are kept in {@code DIR/jobs/paused-task-types.json}.
+ * #pauseTaskType}) are kept in {@code DIR/jobs/paused-task-types.json}, and the daily metrics
+ * ({@link #putDailyMetrics}) in {@code DIR/jobs/daily-metrics.json}, rewritten whole, atomically,
+ * by each put.
  *
  * <p>Thread-safe.
  *
@@ -52,6 +62,7 @@ public final class FileJobStore implements JobStore {
   private static final String PREFIX = "job-";
   private static final String SUFFIX = ".json";
   private static final String PAUSED_TYPES = "paused-task-types.json";
+  private static final String DAILY_METRICS = "daily-metrics.json";
   private static final Comparator<JobRecord> NEWEST_FIRST =
       Comparator.comparing(JobRecord::createdAt).thenComparingLong(JobRecord::id).reversed();
 
@@ -59,6 +70,7 @@ public final class FileJobStore implements JobStore {
   private final Map<Long, JobRecord> jobs = new HashMap<>();
   private final Set<Long> cancelRequested = new HashSet<>();
   private final TreeSet<String> pausedTypes = new TreeSet<>();
+  private final TreeMap<MetricKey, DailyMetric> metrics = new TreeMap<>();
   private final StoreDirectory dir;
   private long nextId = 1;
   private boolean closed;
@@ -224,6 +236,63 @@ public final class FileJobStore implements JobStore {
     }
   }
 
+  @Override
+  public List<JobRecord> finishedBetween(Instant from, Instant to) {
+    JobStore.requireRange(from, to);
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return jobs.values().stream()
+          .filter(j -> j.endTime().filter(t -> !t.isBefore(from) && t.isBefore(to)).isPresent())
+          .sorted(Comparator.comparing((JobRecord j) -> j.endTime().orElseThrow())
+              .thenComparingLong(JobRecord::id))
+          .toList();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Checks every metric and writes the new set first, so a failure changes nothing. */
+  @Override
+  public void putDailyMetrics(Collection<DailyMetric> put) {
+    Objects.requireNonNull(put, "metrics");
+    List<DailyMetric> checked = put.stream().map(Values::storable).toList();
+    if (checked.isEmpty()) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      TreeMap<MetricKey, DailyMetric> next = new TreeMap<>(metrics);
+      checked.forEach(m -> next.put(MetricKey.of(m), m));
+      if (dir != null) {
+        dir.write(DAILY_METRICS, StoreJson.write(new DailyMetricsDoc(StoreJson.FORMAT,
+            next.values().stream().map(MetricEntry::of).toList())));
+      }
+      metrics.clear();
+      metrics.putAll(next);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public List<DailyMetric> dailyMetrics(
+      LocalDate from, LocalDate to, Optional<String> metricType) {
+    JobStore.requireRange(from, to);
+    Objects.requireNonNull(metricType, "metricType");
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return metrics.tailMap(MetricKey.first(from), true).values().stream()
+          .takeWhile(m -> !m.date().isAfter(to))
+          .filter(m -> metricType.isEmpty() || m.metricType().equals(metricType.get()))
+          .toList();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Writes the new set first, so a failed write changes nothing. */
   private boolean changePausedTypes(String taskType, boolean pause) {
     if (!Task.isValidType(taskType)) {
@@ -280,6 +349,15 @@ public final class FileJobStore implements JobStore {
   }
 
   private void load() {
+    byte[] daily = dir.readIfExists(DAILY_METRICS);
+    if (daily != null) {
+      Path file = dir.path().resolve(DAILY_METRICS);
+      List<MetricEntry> entries = StoreJson.read(daily, DailyMetricsDoc.class, file).metrics();
+      for (MetricEntry e : entries == null ? List.<MetricEntry>of() : entries) {
+        DailyMetric m = valid(file, "daily metric", e::toMetric);
+        metrics.put(MetricKey.of(m), m);
+      }
+    }
     byte[] paused = dir.readIfExists(PAUSED_TYPES);
     if (paused != null) {
       Path file = dir.path().resolve(PAUSED_TYPES);
@@ -297,13 +375,7 @@ public final class FileJobStore implements JobStore {
         continue;
       }
       JobDoc doc = StoreJson.read(dir.readIfExists(name), JobDoc.class, file);
-      JobRecord job;
-      try {
-        job = doc.toRecord();
-      } catch (RuntimeException e) {
-        throw new JournalCorruptedException(
-            "store file " + file + " has an invalid job record: " + e.getMessage());
-      }
+      JobRecord job = valid(file, "job record", doc::toRecord);
       if (!name.equals(PREFIX + job.id() + SUFFIX)) {
         throw new JournalCorruptedException(
             "store file " + file + " holds job " + job.id() + ", not the one its name says");
@@ -316,9 +388,40 @@ public final class FileJobStore implements JobStore {
     }
   }
 
+  /** Converts a document's entry, refusing the file if the entry is invalid. */
+  private static <T> T valid(Path file, String what, Supplier<T> convert) {
+    try {
+      return convert.get();
+    } catch (RuntimeException e) {
+      throw new JournalCorruptedException(
+          "store file " + file + " has an invalid " + what + ": " + e.getMessage());
+    }
+  }
+
   private void ensureOpen() {
     if (closed) {
       throw new BatchException(this + " is closed");
+    }
+  }
+
+  /** A daily metric's identity, in the order {@link #dailyMetrics} returns. */
+  private record MetricKey(LocalDate date, String metricType, String category)
+      implements Comparable<MetricKey> {
+    private static final Comparator<MetricKey> ORDER = Comparator.comparing(MetricKey::date)
+        .thenComparing(MetricKey::metricType).thenComparing(MetricKey::category);
+
+    static MetricKey of(DailyMetric m) {
+      return new MetricKey(m.date(), m.metricType(), m.category());
+    }
+
+    /** Sorts before every metric of the day: no metric type is empty. */
+    static MetricKey first(LocalDate day) {
+      return new MetricKey(day, "", "");
+    }
+
+    @Override
+    public int compareTo(MetricKey o) {
+      return ORDER.compare(this, o);
     }
   }
 

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prism.batch.api.JournalCorruptedException;
+import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStatus;
 import io.prism.batch.api.data.JobStore;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,37 @@ class FileJobStoreTest extends JobStoreContract {
         .isInstanceOf(JournalCorruptedException.class)
         .hasMessageContaining("paused-task-types.json")
         .hasMessageContaining("'rag sync'");
+    store = FileJobStore.inMemory();
+  }
+
+  @Test
+  void shouldKeepDailyMetricsAcrossAReopenInTheirOwnFile() throws IOException {
+    DailyMetric count = new DailyMetric(LocalDate.of(2024, 3, 1), DailyMetric.JOB_COUNT, "",
+        new BigDecimal("4"), "{\"failed\": 1}");
+    DailyMetric rate = new DailyMetric(LocalDate.of(2024, 3, 1), DailyMetric.SUCCESS_RATE,
+        "rag_sync", new BigDecimal("0.75"), "{}");
+    store.putDailyMetrics(List.of(rate, count));
+    store.close();
+
+    store = newStore();
+
+    assertThat(store.dailyMetrics(LocalDate.MIN, LocalDate.MAX, Optional.empty()))
+        .containsExactly(count, rate);
+    assertThat(FileRecordStoreTest.names(dir.resolve(FileJobStore.SUBDIRECTORY)))
+        .containsExactlyInAnyOrder(".lock", "daily-metrics.json");
+  }
+
+  @Test
+  void shouldRefuseToOpenADailyMetricsFileWithAnInvalidMetric() throws IOException {
+    store.close();
+    Files.writeString(dir.resolve(FileJobStore.SUBDIRECTORY).resolve("daily-metrics.json"),
+        "{\"format\":1,\"metrics\":[{\"date\":\"2024-03-01\",\"metricType\":\"Job count\","
+            + "\"category\":\"\",\"value\":\"1\",\"additionalData\":\"{}\"}]}");
+
+    assertThatThrownBy(this::newStore)
+        .isInstanceOf(JournalCorruptedException.class)
+        .hasMessageContaining("daily-metrics.json")
+        .hasMessageContaining("metricType");
     store = FileJobStore.inMemory();
   }
 }

@@ -1,14 +1,19 @@
 package io.prism.batch.core.store;
 
 import static io.prism.batch.core.store.StoreAssertions.assertSameJob;
+import static io.prism.batch.core.store.StoreAssertions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prism.batch.api.InvalidInputException;
+import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStatus;
 import io.prism.batch.api.data.JobStore;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -288,6 +293,168 @@ public abstract class JobStoreContract {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("taskType");
     assertThat(store.pausedTaskTypes()).containsExactly("warm");
+  }
+
+  // ---- finished between ----
+
+  private JobRecord finishedAt(String name, Instant end, JobStatus status) {
+    JobRecord job = store.create(pending(name, "market_scan", T0.minusSeconds(3600)));
+    JobRecord done = job.started(end.minusSeconds(30))
+        .finished(status, end, 1, 1, 0, Optional.empty(), "{}");
+    store.update(done);
+    return done;
+  }
+
+  @Test
+  void shouldListTheJobsThatEndedInAHalfOpenRangeByEndTimeThenId() {
+    Instant to = T0.plusSeconds(3600);
+    JobRecord before = finishedAt("before", T0.minusNanos(1000), JobStatus.SUCCESS);
+    JobRecord atEnd = finishedAt("at end", to, JobStatus.SUCCESS);
+    JobRecord last = finishedAt("last", to.minusNanos(1000), JobStatus.CANCELLED);
+    JobRecord atStart = finishedAt("at start", T0, JobStatus.FAILED);
+    JobRecord atStartToo = finishedAt("at start too", T0, JobStatus.SUCCESS);
+    JobRecord running = store.create(pending("running", "market_scan", T0));
+    store.update(running.started(T0.plusSeconds(1)));
+    store.create(pending("pending", "market_scan", T0.plusSeconds(2)));
+
+    assertThat(store.finishedBetween(T0, to)).extracting(JobRecord::jobName)
+        .containsExactly("at start", "at start too", "last");
+    assertSameJob(store.finishedBetween(T0, to).get(2), last);
+    assertThat(store.finishedBetween(T0.plusNanos(1), to.minusNanos(999)))
+        .as("bounds finer than the stored microseconds").extracting(JobRecord::id)
+        .containsExactly(last.id());
+    assertThat(store.finishedBetween(T0, T0)).as("an empty range").isEmpty();
+    assertThat(store.finishedBetween(Instant.MIN, Instant.MAX)).extracting(JobRecord::id)
+        .containsExactly(before.id(), atStart.id(), atStartToo.id(), last.id(), atEnd.id());
+  }
+
+  @Test
+  void shouldRejectARangeThatEndsBeforeItStarts() {
+    assertThatThrownBy(() -> store.finishedBetween(T0.plusNanos(1), T0))
+        .isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("from");
+    assertThatThrownBy(() -> store.dailyMetrics(DAY.plusDays(1), DAY, Optional.empty()))
+        .isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("from");
+  }
+
+  // ---- daily metrics ----
+
+  /** A day the metric tests use. */
+  protected static final LocalDate DAY = LocalDate.of(2024, 3, 1);
+
+  private static DailyMetric metric(
+      LocalDate date, String type, String category, String value, String data) {
+    return new DailyMetric(date, type, category, new BigDecimal(value), data);
+  }
+
+  /** Compares additional data as JSON, since jsonb keeps the document, not its spelling. */
+  private static void assertSameMetrics(List<DailyMetric> actual, DailyMetric... expected) {
+    assertThat(actual).extracting(m -> m.date() + "/" + m.metricType() + "/" + m.category()
+            + "=" + m.value().toPlainString())
+        .containsExactly(Arrays.stream(expected).map(m -> m.date() + "/" + m.metricType() + "/"
+            + m.category() + "=" + m.value().toPlainString()).toArray(String[]::new));
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(json(actual.get(i).additionalData())).as("additionalData of %s", expected[i])
+          .isEqualTo(json(expected[i].additionalData()));
+    }
+  }
+
+  @Test
+  void shouldReplaceADailyMetricWithTheSameDateTypeAndCategory() {
+    DailyMetric all = metric(DAY, DailyMetric.JOB_COUNT, "", "3", "{\"failed\": 1}");
+    DailyMetric rag = metric(DAY, DailyMetric.JOB_COUNT, "rag_sync", "1", "{}");
+    DailyMetric nextDay = metric(DAY.plusDays(1), DailyMetric.JOB_COUNT, "", "7", "{}");
+    store.putDailyMetrics(List.of(all, rag, nextDay));
+
+    DailyMetric allAgain = metric(DAY, DailyMetric.JOB_COUNT, "", "5", "{\"failed\": 2}");
+    store.putDailyMetrics(List.of(allAgain));
+
+    assertSameMetrics(store.dailyMetrics(DAY, DAY.plusDays(1), Optional.empty()),
+        allAgain, rag, nextDay);
+    assertThat(store.dailyMetrics(DAY, DAY, Optional.empty()).get(0))
+        .isEqualTo(metric(DAY, "job_count", "", "5.000000", "{\"failed\": 2}"));
+  }
+
+  @Test
+  void shouldKeepTheLaterOfTwoMetricsWithOneKeyInACall() {
+    store.putDailyMetrics(List.of(metric(DAY, "job_count", "", "1", "{}"),
+        metric(DAY, "job_count", "", "2", "{\"n\": 2}")));
+
+    assertSameMetrics(store.dailyMetrics(DAY, DAY, Optional.empty()),
+        metric(DAY, "job_count", "", "2", "{\"n\": 2}"));
+  }
+
+  @Test
+  void shouldListDailyMetricsOfARangeInOrderAndByType() {
+    LocalDate before = DAY.minusDays(1);
+    LocalDate second = DAY.plusDays(1);
+    LocalDate after = DAY.plusDays(2);
+    DailyMetric rateAll = metric(DAY, "success_rate", "", "0.5", "{}");
+    DailyMetric rateUpper = metric(DAY, "success_rate", "Zeta", "1", "{}");
+    DailyMetric rateUnderscore = metric(DAY, "success_rate", "a_b", "0.25", "{}");
+    DailyMetric rateLetters = metric(DAY, "success_rate", "aa", "0.75", "{}");
+    DailyMetric countAll = metric(DAY, "job_count", "", "4", "{}");
+    DailyMetric durationScan = metric(DAY, "avg_duration", "market_scan", "12.5", "{}");
+    DailyMetric secondCount = metric(second, "job_count", "", "2", "{}");
+    DailyMetric secondRate = metric(second, "success_rate", "", "0", "{}");
+    // given out of order, across days outside the range too
+    store.putDailyMetrics(List.of(secondRate, rateLetters, metric(after, "job_count", "", "9",
+        "{}"), rateAll, durationScan, rateUnderscore, metric(before, "success_rate", "", "1",
+        "{}"), countAll, secondCount, rateUpper));
+
+    assertSameMetrics(store.dailyMetrics(DAY, second, Optional.empty()),
+        durationScan, countAll, rateAll, rateUpper, rateUnderscore, rateLetters, secondCount,
+        secondRate);
+    assertSameMetrics(store.dailyMetrics(DAY, second, Optional.of("success_rate")),
+        rateAll, rateUpper, rateUnderscore, rateLetters, secondRate);
+    assertSameMetrics(store.dailyMetrics(second, second, Optional.of("job_count")), secondCount);
+    assertThat(store.dailyMetrics(DAY, second, Optional.of("cache_hit_rate"))).isEmpty();
+    assertThat(store.dailyMetrics(after.plusDays(1), after.plusDays(30), Optional.empty()))
+        .isEmpty();
+    assertThat(store.dailyMetrics(LocalDate.MIN, LocalDate.MAX, Optional.empty())).hasSize(10);
+  }
+
+  @Test
+  void shouldKeepSixDecimalPlacesAndTheExtremeDates() {
+    DailyMetric first = metric(DailyMetric.MIN_DATE, "avg_duration", "", "0.0000005", "{}");
+    DailyMetric last = metric(DailyMetric.MAX_DATE, "avg_duration", "", "-999999999.999999",
+        "{\"note\": \"负\", \"nested\": {\"a\": [1, 2.50]}}");
+    DailyMetric rate = metric(DAY, "success_rate", "rag_sync", "0.6666666", "{}");
+    store.putDailyMetrics(List.of(last, rate, first));
+
+    List<DailyMetric> all = store.dailyMetrics(LocalDate.MIN, LocalDate.MAX, Optional.empty());
+
+    assertSameMetrics(all, first, rate, last);
+    assertThat(all).extracting(DailyMetric::value).containsExactly(new BigDecimal("0.000001"),
+        new BigDecimal("0.666667"), new BigDecimal("-999999999.999999"));
+  }
+
+  @Test
+  void shouldWriteNothingWhenOneMetricIsBad() {
+    DailyMetric kept = metric(DAY, "job_count", "", "1", "{}");
+    store.putDailyMetrics(List.of(kept));
+
+    assertThatThrownBy(() -> store.putDailyMetrics(List.of(
+        metric(DAY, "job_count", "", "2", "{}"),
+        metric(DAY, "job_count", "rag_sync", "3", "{}"),
+        metric(DAY, "success_rate", "", "1", "{broken"))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("additionalData")
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("additionalData");
+    assertThatThrownBy(() -> store.putDailyMetrics(Arrays.asList(
+        metric(DAY, "job_count", "", "2", "{}"), null)))
+        .isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("metrics");
+    assertThatThrownBy(() -> store.putDailyMetrics(List.of(
+        metric(DAY, "job_count", "", "2", "{}"),
+        metric(DAY, "job_count", "x", "2", "{\"a\": 1} trailing"))))
+        .isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("additionalData");
+
+    assertSameMetrics(store.dailyMetrics(DAY, DAY, Optional.empty()), kept);
+    store.putDailyMetrics(List.of());
+    assertSameMetrics(store.dailyMetrics(DAY, DAY, Optional.empty()), kept);
   }
 
   @Test

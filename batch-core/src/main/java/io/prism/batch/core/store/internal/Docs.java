@@ -1,12 +1,15 @@
 package io.prism.batch.core.store.internal;
 
+import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.DataKey;
 import io.prism.batch.api.data.DataRecord;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStatus;
 import io.prism.batch.api.data.StockCode;
 import io.prism.batch.api.data.Watchlist;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Optional;
@@ -136,6 +139,49 @@ public final class Docs {
    */
   public record PausedTypesDoc(int format, List<String> pausedTaskTypes)
       implements StoreJson.Versioned {}
+
+  /**
+   * The daily performance metrics of a job store.
+   *
+   * @param format layout version
+   * @param metrics the metrics, by date, metric type and category
+   */
+  public record DailyMetricsDoc(int format, List<MetricEntry> metrics)
+      implements StoreJson.Versioned {}
+
+  /**
+   * One daily metric.
+   *
+   * @param date the day, {@code yyyy-MM-dd}
+   * @param metricType the metric type
+   * @param category the job type, or empty for all
+   * @param value the value as decimal text, e.g. {@code 0.750000}
+   * @param additionalData a JSON object, as text
+   */
+  public record MetricEntry(
+      String date, String metricType, String category, String value, String additionalData) {
+
+    /**
+     * Converts a metric.
+     *
+     * @param m the metric
+     * @return the entry
+     */
+    public static MetricEntry of(DailyMetric m) {
+      return new MetricEntry(m.date().toString(), m.metricType(), m.category(),
+          m.value().toPlainString(), m.additionalData());
+    }
+
+    /**
+     * Converts back.
+     *
+     * @return the metric
+     */
+    public DailyMetric toMetric() {
+      return new DailyMetric(LocalDate.parse(date), metricType, category, new BigDecimal(value),
+          additionalData);
+    }
+  }
 
   /**
    * One list's statistics on one day.

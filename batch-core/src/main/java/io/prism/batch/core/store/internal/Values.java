@@ -1,6 +1,7 @@
 package io.prism.batch.core.store.internal;
 
 import io.prism.batch.api.InvalidInputException;
+import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.DataRecord;
 import io.prism.batch.api.data.JobRecord;
 import java.time.Instant;
@@ -51,6 +52,22 @@ public final class Values {
         micros(j.startTime()), micros(j.endTime()), j.processedCount(), j.successCount(),
         j.failedCount(), j.errorMessage(), j.resultSummary(), j.retryCount(), j.maxRetries(),
         micros(j.createdAt()));
+  }
+
+  /**
+   * Checks a daily metric's additional data.
+   *
+   * @param m the metric, may be null
+   * @return the metric
+   * @throws InvalidInputException naming {@code metrics} if it is null, {@code additionalData}
+   *     if its additional data is not JSON
+   */
+  public static DailyMetric storable(DailyMetric m) {
+    if (m == null) {
+      throw new InvalidInputException("metrics", null, "must not hold null");
+    }
+    requireJson("additionalData", m.additionalData());
+    return m;
   }
 
   /**
