@@ -5,11 +5,15 @@ import io.prism.batch.api.EnqueueResult;
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.Lease;
 import io.prism.batch.api.QueueStats;
+import io.prism.batch.api.SignallingQueue;
 import io.prism.batch.api.Task;
 import io.prism.batch.api.TaskQueue;
 import io.prism.batch.api.TaskRecord;
 import io.prism.batch.api.TaskState;
 import io.prism.batch.postgres.internal.Sql;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -22,6 +26,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,6 +47,7 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.Update;
 import org.slf4j.Logger;
@@ -115,6 +121,22 @@ import org.slf4j.LoggerFactory;
  * are kept to the microsecond. Either way, safety rests on the fencing token, not on clocks:
  * skew can only make a task run again, never let two holders commit.
  *
+ * <h2>Waiting for work</h2>
+ *
+ * <p>The queue is a {@link SignallingQueue}: the engine's idle workers wait in {@link
+ * #awaitClaimable} instead of claiming every few milliseconds. Every statement that makes a task
+ * claimable ({@link #enqueue}, {@link #fail} with a retry time, {@link #release}, {@link
+ * #releaseExpired}, {@link #resumeType}) sends one {@code NOTIFY} on a channel of its schema
+ * and logical queue, committed with it; a waiter wakes on it, at the next not-before or retry
+ * time, or at its timeout. Notifications arrive, on any JVM, through one connection per queue
+ * object that {@code LISTEN}s, taken from the pool on the first wait and held until {@link
+ * #close} (size the pool one larger). They are hints only: a lost one delays a waiter to at
+ * most the {@linkplain Builder#listenerFallbackPoll fallback poll} or its own timeout. If the
+ * listening connection breaks, waiters poll at the fallback interval while it reconnects.
+ * Behind a pooler that does not keep a session, such as PgBouncer in transaction mode, {@code
+ * LISTEN} does not work: turn it off with {@link Builder#listen listen(false)}, and waiters
+ * poll.
+ *
  * <p>{@link #cancelPending} and {@link #stats} cover the whole logical queue, whichever JVM
  * enqueued the tasks: an engine's {@code cancel()} cancels the pending work of every JVM on the
  * queue, and an engine's workers stop when no task of the queue is open anywhere. Give each
@@ -138,7 +160,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
+public final class PostgresTaskQueue extends StoreSupport implements TaskQueue, SignallingQueue {
 
   /** The provider name, {@value}. */
   public static final String NAME = "postgres";
@@ -152,6 +174,8 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
   public static final int ENQUEUE_CHUNK = 1000;
   /** Rows per DELETE statement of a purge, {@value}. */
   public static final int PURGE_CHUNK = 10_000;
+  /** How long a waiter waits at most while notifications do not arrive: 250 ms. */
+  public static final Duration DEFAULT_LISTENER_FALLBACK_POLL = Duration.ofMillis(250);
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresTaskQueue.class);
   private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
@@ -170,6 +194,8 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
   private final int maxAttemptsOnExpiry;
   private final Duration leaseTxIdleTimeout;
   private final ScheduledExecutorService maintenance;
+  private final String channel;
+  private final NotificationListener listener;
 
   private final String reserveSeqSql;
   private final String insertSql;
@@ -194,6 +220,8 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
   private final String pauseSql;
   private final String resumeSql;
   private final String pausedSql;
+  private final String readySql;
+  private final String nextSql;
 
   private PostgresTaskQueue(Builder b) {
     super(b);
@@ -203,6 +231,9 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     this.caps = Collections.unmodifiableMap(new LinkedHashMap<>(b.caps));
     this.maxAttemptsOnExpiry = b.maxAttemptsOnExpiry;
     this.leaseTxIdleTimeout = b.leaseTxIdleTimeout;
+    this.channel = channel(schema, queueName);
+    this.listener = new NotificationListener(jdbi, channel, b.listen, b.listenerFallbackPoll,
+        "queue " + schema + "." + queueName);
 
     String t = "${schema}.prism_tasks";
     boolean db = clock.isEmpty();
@@ -269,21 +300,21 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
         + " FROM unnest(:ids, :tokens, :outputs) AS u(id, token, output)"
         + " WHERE t.queue_name = :queue AND t.id = u.id AND t.token = u.token"
         + " AND (t.state = 'running' OR t.settled_in_lease) RETURNING t.id");
-    retrySql = sql("UPDATE " + t + " SET state = 'retrying', last_error = :error,"
+    retrySql = sql(notifying("UPDATE " + t + " SET state = 'retrying', last_error = :error,"
         + " not_before = CAST(:retryAt AS timestamptz),"
         + " seq = nextval('${schema}.prism_task_seq'), lease_expires = NULL,"
-        + " updated_at = " + now + holds);
+        + " updated_at = " + now + holds));
     failSql = sql("UPDATE " + t + " SET state = 'failed', last_error = :error,"
         + " lease_expires = NULL, updated_at = " + now + holds);
-    releaseSql = sql("UPDATE " + t + " SET state = 'pending',"
+    releaseSql = sql(notifying("UPDATE " + t + " SET state = 'pending',"
         + " attempts = greatest(attempts - 1, 0), lease_expires = NULL, updated_at = " + now
-        + holds);
+        + holds));
     cancelRunningSql = sql("UPDATE " + t + " SET state = 'cancelled', lease_expires = NULL,"
         + " updated_at = " + now + holds);
     cancelPendingSql = sql("UPDATE " + t + " SET state = 'cancelled', updated_at = " + now
         + " WHERE queue_name = :queue AND state IN ('pending', 'retrying')");
     String bound = db ? "least(CAST(:bound AS timestamptz), now())" : "CAST(:bound AS timestamptz)";
-    releaseExpiredSql = sql("UPDATE " + t + " t SET"
+    releaseExpiredSql = sql(notifying("UPDATE " + t + " t SET"
         + " state = CASE WHEN t.attempts >= :maxAttempts THEN 'failed' ELSE 'pending' END,"
         + " last_error = CASE WHEN t.attempts >= :maxAttempts THEN 'the lease of worker '"
         + " || coalesce(t.lease_owner, '?') || ' expired at start ' || t.attempts"
@@ -291,7 +322,7 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
         + " lease_expires = NULL, updated_at = " + now
         + " FROM (SELECT queue_name, id FROM " + t + " WHERE queue_name = :queue"
         + " AND state = 'running' AND lease_expires < " + bound
-        + " FOR UPDATE SKIP LOCKED) e WHERE t.queue_name = e.queue_name AND t.id = e.id");
+        + " FOR UPDATE SKIP LOCKED) e WHERE t.queue_name = e.queue_name AND t.id = e.id"));
     getSql = sql("SELECT " + TASK_COLUMNS + ", state, last_error, output, updated_at FROM " + t
         + " WHERE queue_name = :queue AND id = :id");
     statsSql = sql("SELECT state, count(*) FROM " + t + " WHERE queue_name = :queue"
@@ -312,11 +343,27 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     String paused = "${schema}.prism_paused_task_types";
     pauseSql = sql("INSERT INTO " + paused + " (queue_name, task_type, paused_at)"
         + " VALUES (:queue, :type, " + now + ") ON CONFLICT DO NOTHING");
-    resumeSql = sql("DELETE FROM " + paused + " WHERE queue_name = :queue AND task_type = :type");
+    resumeSql = sql(notifying("DELETE FROM " + paused
+        + " WHERE queue_name = :queue AND task_type = :type"));
     pausedSql = sql("SELECT task_type FROM " + paused + " WHERE queue_name = :queue"
         + " ORDER BY task_type");
     settleSql = sql("UPDATE " + t + " SET state = 'succeeded', lease_expires = NULL,"
         + " settled_in_lease = true, updated_at = " + now + holds);
+    String waiting = " FROM " + t + " x WHERE x.queue_name = :queue"
+        + " AND x.state IN ('pending', 'retrying')";
+    // not min(): the anti join on paused types would keep it from walking the index in order
+    nextSql = sql("SELECT x.not_before" + waiting + " AND x.not_before > " + now + notPaused
+        + " ORDER BY x.not_before LIMIT 1");
+    // like the claim, but one row is enough, and a type whose cap is full does not count
+    String fullTypes = caps.isEmpty() ? "" : "WITH full_types AS MATERIALIZED"
+        + " (SELECT c.task_type FROM unnest(:capTypes, :capLimits) AS c(task_type, cap)"
+        + " WHERE c.cap <= (SELECT count(*) FROM " + t + " r WHERE r.queue_name = :queue"
+        + " AND r.state = 'running' AND r.task_type = c.task_type)) ";
+    String notFull = caps.isEmpty() ? ""
+        : " AND x.task_type NOT IN (SELECT task_type FROM full_types)";
+    readySql = sql(fullTypes + "SELECT EXISTS (SELECT 1" + waiting + " AND x.not_before <= "
+        + now + notPaused + notFull + ") AS ready, (" + nextSql + ") AS next, " + now
+        + " AS now");
 
     this.maintenance = startMaintenance(b);
   }
@@ -432,6 +479,9 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
             .bindArray("seqs", Long.class, (Object[]) seqArr)
             .mapTo(String.class)
             .forEach(accepted::add);
+      }
+      if (!accepted.isEmpty()) {
+        h.execute("SELECT pg_notify(?, '')", channel);
       }
       return accepted;
     }));
@@ -568,7 +618,7 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     Objects.requireNonNull(retryAt, "retryAt");
     if (retryAt.isPresent()) {
       checkTime("retryAt", retryAt.get());
-      return update("record the failure of task " + lease.task().id(), retrySql, lease,
+      return updateAndNotify("record the failure of task " + lease.task().id(), retrySql, lease,
           s -> s.bind("error", error).bind("retryAt", Sql.time(retryAt.get())));
     }
     return update("record the failure of task " + lease.task().id(), failSql, lease,
@@ -578,7 +628,7 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
   @Override
   public boolean release(Lease lease) {
     Objects.requireNonNull(lease, "lease");
-    return update("release task " + lease.task().id(), releaseSql, lease, s -> s);
+    return updateAndNotify("release task " + lease.task().id(), releaseSql, lease, s -> s);
   }
 
   @Override
@@ -603,9 +653,9 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
 
   private int releaseExpiredBefore(Instant bound) {
     int n = call("release expired leases", () -> jdbi.withHandle(h ->
-        bindNow(h.createUpdate(releaseExpiredSql)).bind("queue", queueName)
-            .bind("bound", Sql.timeCeiling(bound)).bind("maxAttempts", maxAttemptsOnExpiry)
-            .execute()));
+        bindNow(h.createQuery(releaseExpiredSql)).bind("queue", queueName)
+            .bind("channel", channel).bind("bound", Sql.timeCeiling(bound))
+            .bind("maxAttempts", maxAttemptsOnExpiry).mapTo(Integer.class).one()));
     if (n > 0) {
       LOG.info("queue {}: released {} tasks whose lease expired", queueName, n);
     }
@@ -668,15 +718,94 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     }
     ensureOpen();
     String what = (pause ? "pause" : "resume") + " task type " + taskType;
-    int changed = call(what, () -> jdbi.withHandle(h -> {
-      Update u = h.createUpdate(pause ? pauseSql : resumeSql)
-          .bind("queue", queueName).bind("type", taskType);
-      return (pause ? bindNow(u) : u).execute();
-    }));
+    int changed = call(what, () -> jdbi.withHandle(h -> pause
+        ? bindNow(h.createUpdate(pauseSql)).bind("queue", queueName).bind("type", taskType)
+            .execute()
+        : h.createQuery(resumeSql).bind("queue", queueName).bind("type", taskType)
+            .bind("channel", channel).mapTo(Integer.class).one()));
     if (changed > 0) {
       LOG.info("queue {}: task type {} {}", queueName, taskType, pause ? "paused" : "resumed");
     }
     return changed > 0;
+  }
+
+  // ---------------------------------------------------------------- SignallingQueue
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each check is one indexed query, on the database's time (or the {@linkplain Builder#clock
+   * clock}); between checks the thread waits for a notification on this queue's channel, the
+   * next not-before time, or the timeout. The first call opens the listening connection. A task
+   * type whose {@linkplain Builder#concurrencyCap cap} is full counts as not claimable, and a
+   * cap that frees up does not wake waiters: it is seen at their next check.
+   *
+   * @return true if a task may be claimable now; false if the time ran out or the queue is closed
+   */
+  @Override
+  public boolean awaitClaimable(long timeout, TimeUnit unit) throws InterruptedException {
+    Objects.requireNonNull(unit, "unit");
+    long deadline = System.nanoTime() + Math.max(0, unit.toNanos(timeout));
+    if (listener.isClosed()) {
+      return false;
+    }
+    listener.start();
+    while (true) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      long seen = listener.signals();
+      Readiness r = readiness();
+      if (r.claimable) {
+        return true;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || listener.isClosed()) {
+        return false;
+      }
+      long untilNext = r.nanosUntilNext();
+      listener.await(seen, Math.min(left, untilNext));
+      if (listener.signals() == seen && untilNext > left && deadline - System.nanoTime() <= 0) {
+        return false; // the time ran out and nothing happened that is worth a look
+      }
+    }
+  }
+
+  /** {@inheritDoc} One indexed query; paused task types do not count. */
+  @Override
+  public Optional<Instant> nextNotBefore() {
+    ensureOpen();
+    return call("find the next not-before time", () -> jdbi.withHandle(h ->
+        bindNow(h.createQuery(nextSql)).bind("queue", queueName)
+            .mapTo(OffsetDateTime.class).findOne().map(OffsetDateTime::toInstant)));
+  }
+
+  private Readiness readiness() {
+    return call("look for claimable tasks", () -> jdbi.withHandle(h -> {
+      Query q = bindNow(h.createQuery(readySql)).bind("queue", queueName);
+      if (!caps.isEmpty()) {
+        q.bindArray("capTypes", String.class, caps.keySet().toArray())
+            .bindArray("capLimits", Integer.class, caps.values().toArray());
+      }
+      return q.map((rs, ctx) -> new Readiness(rs.getBoolean("ready"),
+          Sql.instant(rs.getObject("next", OffsetDateTime.class)),
+          rs.getObject("now", OffsetDateTime.class).toInstant())).one();
+    }));
+  }
+
+  /** The channel's name for this queue, for tests. */
+  String notifyChannel() {
+    return channel;
+  }
+
+  /** Tells whether the listening connection is up, for tests. */
+  boolean isListening() {
+    return listener.isListening();
+  }
+
+  /** The {@code application_name} of the listening connection, for tests. */
+  String listenerApplicationName() {
+    return listener.applicationName();
   }
 
   /** {@inheritDoc} One indexed existence check, however much history the queue keeps. */
@@ -774,12 +903,16 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     }
   }
 
-  /** Stops the background maintenance, if any, and closes what was handed over to close. */
+  /**
+   * Stops the background maintenance, if any, ends waits and returns the listening connection,
+   * and closes what was handed over to close.
+   */
   @Override
   public void close() {
     if (maintenance != null) {
       maintenance.shutdownNow();
     }
+    listener.close();
     super.close();
   }
 
@@ -795,6 +928,41 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     ensureOpen();
     return call(what, () -> jdbi.withHandle(h ->
         extra.apply(bindHolder(bindNow(h.createUpdate(sql)), lease)).execute())) == 1;
+  }
+
+  /** Like {@link #update} for a statement made by {@link #notifying}. */
+  private boolean updateAndNotify(String what, String sql, Lease lease,
+      UnaryOperator<Query> extra) {
+    ensureOpen();
+    return call(what, () -> jdbi.withHandle(h ->
+        extra.apply(bindHolder(bindNow(h.createQuery(sql)), lease)).bind("channel", channel)
+            .mapTo(Integer.class).one())) == 1;
+  }
+
+  /**
+   * Wraps a statement that may make tasks claimable so that it returns how many rows it
+   * changed and, when any, notifies the queue's channel ({@code :channel}) once, in the same
+   * transaction.
+   */
+  private static String notifying(String change) {
+    return "WITH changed AS (" + change + " RETURNING 1)"
+        + " SELECT count(*) AS n, CASE WHEN count(*) > 0 THEN pg_notify(:channel, '') END"
+        + " FROM changed";
+  }
+
+  /**
+   * The channel of a logical queue: an identifier no longer than PostgreSQL's 63 bytes, from a
+   * hash of schema and queue name, which may be longer and hold characters an identifier
+   * cannot.
+   */
+  static String channel(String schema, String queueName) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest((schema + "." + queueName).getBytes(StandardCharsets.UTF_8));
+      return "prism_q_" + HexFormat.of().formatHex(hash, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private <S extends SqlStatement<S>> S bindHolder(S s, Lease lease) {
@@ -907,6 +1075,20 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
   /** A claimed row: the task, its token, lease expiry and place. */
   private record Claimed(Task task, long token, Instant expiresAt, long seq) {}
 
+  /** Whether a task is claimable now, and when the next waiting one will be. */
+  private record Readiness(boolean claimable, Optional<Instant> next, Instant now) {
+    long nanosUntilNext() {
+      if (next.isEmpty()) {
+        return Long.MAX_VALUE;
+      }
+      try {
+        return Math.max(0, Duration.between(now, next.get()).toNanos());
+      } catch (ArithmeticException far) {
+        return Long.MAX_VALUE;
+      }
+    }
+  }
+
   /** Builds a {@link PostgresTaskQueue}. Not thread-safe. */
   public static final class Builder extends StoreBuilder<Builder> {
     private String queueName = DEFAULT_QUEUE;
@@ -917,6 +1099,8 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     private Duration leaseTxIdleTimeout = DEFAULT_LEASE_TRANSACTION_IDLE_TIMEOUT;
     private Duration reclaimEvery;
     private Duration purgeEvery;
+    private boolean listen = true;
+    private Duration listenerFallbackPoll = DEFAULT_LISTENER_FALLBACK_POLL;
 
     private Builder(Jdbi jdbi) {
       super(jdbi);
@@ -1052,6 +1236,35 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue {
     public Builder purgeEvery(Duration interval) {
       requireInterval("purgeEvery", interval);
       this.purgeEvery = interval;
+      return this;
+    }
+
+    /**
+     * Sets whether {@link PostgresTaskQueue#awaitClaimable} listens for the notifications of
+     * other queue objects and JVMs (default true). Turn it off behind a pooler that does not
+     * keep a session per client, such as PgBouncer in transaction mode, where {@code LISTEN}
+     * does not work; waiters then check every {@linkplain #listenerFallbackPoll fallback poll}.
+     * Statements notify either way.
+     *
+     * @param listen the flag
+     * @return this builder
+     */
+    public Builder listen(boolean listen) {
+      this.listen = listen;
+      return this;
+    }
+
+    /**
+     * Sets the longest a waiter in {@link PostgresTaskQueue#awaitClaimable} goes without
+     * checking the database while it gets no notifications: when listening is off, or while the
+     * listening connection is broken and reconnects.
+     *
+     * @param interval at least 10 ms; default 250 ms
+     * @return this builder
+     */
+    public Builder listenerFallbackPoll(Duration interval) {
+      requireInterval("listenerFallbackPoll", interval);
+      this.listenerFallbackPoll = interval;
       return this;
     }
 

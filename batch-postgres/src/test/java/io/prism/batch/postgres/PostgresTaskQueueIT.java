@@ -9,15 +9,19 @@ import io.prism.batch.api.Plugins;
 import io.prism.batch.api.Task;
 import io.prism.batch.api.TaskQueue;
 import io.prism.batch.api.TaskState;
+import io.prism.batch.core.queue.SignallingQueueContract;
 import io.prism.batch.core.queue.TaskQueueContract;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -25,11 +29,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PostgresTaskQueue} against the {@link TaskQueueContract} every queue passes, on a real
- * PostgreSQL, plus what only this queue offers. Each test works in a logical queue of its own in
- * one schema, which also shows that queues sharing the table do not see each other's tasks.
+ * {@link PostgresTaskQueue} against the {@link TaskQueueContract} every queue passes and the
+ * {@link SignallingQueueContract}, on a real PostgreSQL, plus what only this queue offers. Each
+ * test works in a logical queue of its own in one schema, which also shows that queues sharing
+ * the table do not see each other's tasks.
  */
-class PostgresTaskQueueIT extends TaskQueueContract {
+class PostgresTaskQueueIT extends SignallingQueueContract {
   private static final AtomicInteger QUEUES = new AtomicInteger();
   private static PostgresDataSource db;
   private static String schema;
@@ -354,6 +359,202 @@ class PostgresTaskQueueIT extends TaskQueueContract {
       }
       assertThat(q.releaseExpired(Instant.now().plus(Duration.ofHours(1)))).isEqualTo(1);
       assertThat(q.complete(lease, "")).isFalse();
+    }
+  }
+
+  // ---------------------------------------------------------------- waiting for work
+
+  @Test
+  void shouldWakeAWaiterWhenAnotherJvmEnqueuesAndNoWaiterOfAnotherQueue() throws Exception {
+    // Given a waiter on this queue and one on another logical queue, both blocked, and a
+    // second "JVM": the same logical queue on a pool of its own
+    try (PostgresTaskQueue here = builder().build();
+        PostgresTaskQueue elsewhere = builder().build();
+        PostgresDataSource otherPool = PgTestDatabase.open();
+        PostgresTaskQueue otherJvm = PostgresTaskQueue.builder(otherPool.jdbi()).schema(schema)
+            .migrate(false).queue(here.queueName()).build()) {
+      Waiter waiter = Waiter.start(here, 30);
+      Waiter otherQueue = Waiter.start(elsewhere, 3);
+      waiter.awaitBlocked();
+      otherQueue.awaitBlocked();
+
+      // When the other JVM enqueues
+      otherJvm.enqueue(List.of(task("a")));
+
+      // Then this queue's waiter wakes with work long before its timeout; the other does not
+      assertThat(waiter.result(10)).as("woken by the other JVM's enqueue").isTrue();
+      assertThat(waiter.seconds()).as("seconds until woken (timeout 30)").isLessThan(10);
+      assertThat(otherQueue.result(10)).as("a waiter of another logical queue").isFalse();
+    }
+  }
+
+  @Test
+  void shouldWakeAWaiterAtARetryTime() throws Exception {
+    // Given a task failed with a retry a second from now, on the database's time
+    try (PostgresTaskQueue q = builder().build()) {
+      q.enqueue(List.of(task("a")));
+      Instant retryAt = dbNow().plusSeconds(1);
+      q.fail(q.claim("w", 1, LEASE).get(0), "x", Optional.of(retryAt));
+      assertThat(q.nextNotBefore()).contains(retryAt.truncatedTo(ChronoUnit.MICROS));
+
+      // When a thread waits with a long timeout / Then it wakes with work at the retry time
+      Waiter waiter = Waiter.start(q, 30);
+      assertThat(waiter.result(10)).as("woken at the retry time").isTrue();
+      assertThat(dbNow()).isAfterOrEqualTo(retryAt);
+      assertThat(ids(q.claim("w", 1, LEASE))).containsExactly("a");
+    }
+  }
+
+  @Test
+  void shouldReturnFalseAtTheTimeoutOnAnEmptyQueue() throws Exception {
+    try (PostgresTaskQueue q = builder().build()) {
+      long t0 = System.nanoTime();
+      assertThat(q.awaitClaimable(300, TimeUnit.MILLISECONDS)).isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0))
+          .as("returns at its timeout, not before").isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+  }
+
+  @Test
+  void shouldWakeWaitersOfAFailedListenerByPollingAndListenAgain() throws Exception {
+    // Given a listening queue whose listening connection is killed
+    try (PostgresTaskQueue q = builder().listenerFallbackPoll(Duration.ofMillis(100)).build();
+        PostgresDataSource otherPool = PgTestDatabase.open();
+        PostgresTaskQueue otherJvm = PostgresTaskQueue.builder(otherPool.jdbi()).schema(schema)
+            .migrate(false).queue(q.queueName()).build()) {
+      assertThat(q.awaitClaimable(0, TimeUnit.MILLISECONDS)).isFalse();
+      int first = listenerPid(q);
+      killBackend(first);
+
+      // When the other JVM enqueues while the listener is down or reconnecting
+      Waiter waiter = Waiter.start(q, 30);
+      otherJvm.enqueue(List.of(task("a")));
+
+      // Then the waiter still wakes with work
+      assertThat(waiter.result(10)).as("woken while the listener was down").isTrue();
+      assertThat(ids(q.claim("w", 1, LEASE))).containsExactly("a");
+
+      // And the listener comes back on a new connection
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!(q.isListening() && listenerPidOrZero(q) != 0)
+          && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(10_000_000);
+      }
+      assertThat(q.isListening()).as("listening again within 20 s").isTrue();
+      assertThat(listenerPid(q)).isNotEqualTo(first);
+
+      // And a blocked waiter is woken by the next enqueue of the other JVM
+      Waiter later = Waiter.start(q, 30);
+      later.awaitBlocked();
+      otherJvm.enqueue(List.of(task("b")));
+      assertThat(later.result(10)).as("woken by a notification after reconnecting").isTrue();
+    }
+  }
+
+  @Test
+  void shouldWaitByPollingWhenListeningIsOff() throws Exception {
+    // Given a queue that does not listen, and a blocked waiter
+    try (PostgresTaskQueue q = builder().listen(false)
+            .listenerFallbackPoll(Duration.ofMillis(50)).build();
+        PostgresTaskQueue otherJvm = builder().queue(q.queueName()).build()) {
+      Waiter waiter = Waiter.start(q, 30);
+      waiter.awaitBlocked();
+
+      // When another queue object enqueues / Then the waiter finds it at its next poll
+      otherJvm.enqueue(List.of(task("a")));
+      assertThat(waiter.result(10)).isTrue();
+      assertThat(q.isListening()).isFalse();
+      assertThat(listenerPidOrZero(q)).as("no listening connection").isZero();
+    }
+    assertThatThrownBy(() -> builder().listenerFallbackPoll(Duration.ofMillis(5)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("listenerFallbackPoll");
+  }
+
+  @Test
+  void shouldNotCountTasksOfAFullCapAsClaimable() throws Exception {
+    // Given a queue capping "embed" at one running task, with one running and one pending
+    try (PostgresTaskQueue capped = builder().clock(clock).concurrencyCap("embed", 1).build()) {
+      capped.enqueue(List.of(typed("embed", "e1", 3), typed("embed", "e2", 3)));
+      Lease running = capped.claim("w", 10, LEASE).get(0);
+
+      // Then nothing is claimable until the running one ends
+      assertThat(capped.awaitClaimable(0, TimeUnit.MILLISECONDS)).isFalse();
+      capped.complete(running, "");
+      assertThat(capped.awaitClaimable(0, TimeUnit.MILLISECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void shouldNameChannelsByQueueWithinPostgresLimits() {
+    String longQueue = "q".repeat(100);
+    assertThat(PostgresTaskQueue.channel("a_schema_with_a_rather_long_name_of_sixty_three_chars_"
+        + "12345678", longQueue)).matches("[a-z0-9_]{1,63}");
+    assertThat(PostgresTaskQueue.channel("s", "q1"))
+        .isNotEqualTo(PostgresTaskQueue.channel("s", "q2"))
+        .isNotEqualTo(PostgresTaskQueue.channel("t", "q1"));
+  }
+
+  private static int listenerPid(PostgresTaskQueue q) {
+    int pid = listenerPidOrZero(q);
+    assertThat(pid).as("the backend of the listening connection").isPositive();
+    return pid;
+  }
+
+  private static int listenerPidOrZero(PostgresTaskQueue q) {
+    return db.jdbi().withHandle(h -> h.createQuery("SELECT coalesce(max(pid), 0)"
+        + " FROM pg_stat_activity WHERE application_name = :name")
+        .bind("name", q.listenerApplicationName()).mapTo(Integer.class).one());
+  }
+
+  private static void killBackend(int pid) {
+    boolean killed = db.jdbi().withHandle(h -> h.createQuery("SELECT pg_terminate_backend(:pid)")
+        .bind("pid", pid).mapTo(Boolean.class).one());
+    assertThat(killed).as("backend %d terminated", pid).isTrue();
+  }
+
+  /** A thread in {@link PostgresTaskQueue#awaitClaimable}. */
+  private static final class Waiter {
+    private final CompletableFuture<Boolean> result = new CompletableFuture<>();
+    private final long start = System.nanoTime();
+    private volatile long end;
+    private final Thread thread;
+
+    private Waiter(PostgresTaskQueue q, long timeoutSeconds) {
+      thread = new Thread(() -> {
+        try {
+          boolean woken = q.awaitClaimable(timeoutSeconds, TimeUnit.SECONDS);
+          end = System.nanoTime();
+          result.complete(woken);
+        } catch (Throwable e) {
+          result.completeExceptionally(e);
+        }
+      }, "it-waiter");
+      thread.setDaemon(true);
+    }
+
+    static Waiter start(PostgresTaskQueue q, long timeoutSeconds) {
+      Waiter w = new Waiter(q, timeoutSeconds);
+      w.thread.start();
+      return w;
+    }
+
+    /** Returns once the thread waits (for a signal, not the database), within 10 s. */
+    void awaitBlocked() {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (thread.getState() != Thread.State.TIMED_WAITING && !result.isDone()
+          && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(1_000_000);
+      }
+      assertThat(thread.getState()).as("waiter blocked").isEqualTo(Thread.State.TIMED_WAITING);
+    }
+
+    boolean result(long seconds) throws Exception {
+      return result.get(seconds, TimeUnit.SECONDS);
+    }
+
+    double seconds() {
+      return (end - start) / 1e9;
     }
   }
 

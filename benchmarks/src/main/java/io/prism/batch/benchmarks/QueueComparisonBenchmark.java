@@ -54,8 +54,9 @@ import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
  *
  * <ul>
  *   <li>Prism: {@code BatchEngine} parallelism 2, default claim of up to 256 (adaptive), lease 5
- *       min, completions handed over in batches ({@code completeAll}), idle poll 20 ms, database
- *       time; enqueue with one {@code enqueue(List)} call (1,000 rows per INSERT).
+ *       min, completions handed over in batches ({@code completeAll}), idle workers wait for
+ *       a {@code NOTIFY} (at most 500 ms), database time; enqueue with one {@code
+ *       enqueue(List)} call (1,000 rows per INSERT).
  *   <li>db-scheduler: {@code threads(2)}, {@code pollUsingLockAndFetch(1.0, 10.0)}, polling
  *       interval {@value #DB_SCHEDULER_POLL_MILLIS} ms; enqueue with {@code scheduleBatch}.
  *   <li>JobRunr: {@code andWorkerCount(2)}, poll interval {@value #JOBRUNR_POLL_SECONDS} s (its

@@ -15,6 +15,7 @@ import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.JournalCorruptedException;
 import io.prism.batch.api.Lease;
 import io.prism.batch.api.QueueStats;
+import io.prism.batch.api.SignallingQueue;
 import io.prism.batch.api.Task;
 import io.prism.batch.api.TaskQueue;
 import io.prism.batch.api.TaskRecord;

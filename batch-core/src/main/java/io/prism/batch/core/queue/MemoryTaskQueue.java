@@ -3,6 +3,7 @@ package io.prism.batch.core.queue;
 import io.prism.batch.api.EnqueueResult;
 import io.prism.batch.api.Lease;
 import io.prism.batch.api.QueueStats;
+import io.prism.batch.api.SignallingQueue;
 import io.prism.batch.api.Task;
 import io.prism.batch.api.TaskQueue;
 import io.prism.batch.api.TaskRecord;

@@ -5,7 +5,7 @@
  * group-committed journal and snapshots in a directory), with their plugins {@code "memory"} and
  * {@code "file"}.
  *
- * <p>Both implement {@link io.prism.batch.core.queue.SignallingQueue}, so a consumer can wait for
+ * <p>Both implement {@link io.prism.batch.api.SignallingQueue}, so a consumer can wait for
  * work instead of polling.
  */
 package io.prism.batch.core.queue;

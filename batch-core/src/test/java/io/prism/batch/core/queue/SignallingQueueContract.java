@@ -6,6 +6,7 @@ import io.prism.batch.api.EnqueueResult;
 import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.Lease;
 import io.prism.batch.api.QueueStats;
+import io.prism.batch.api.SignallingQueue;
 import io.prism.batch.api.Task;
 import io.prism.batch.api.TaskQueue;
 import io.prism.batch.api.TaskRecord;

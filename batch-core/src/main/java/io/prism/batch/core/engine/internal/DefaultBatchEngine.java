@@ -10,6 +10,7 @@ import io.prism.batch.api.InvalidInputException;
 import io.prism.batch.api.Processor;
 import io.prism.batch.api.ProgressSnapshot;
 import io.prism.batch.api.QueueStats;
+import io.prism.batch.api.SignallingQueue;
 import io.prism.batch.api.Task;
 import io.prism.batch.api.TaskFailure;
 import io.prism.batch.api.TaskQueue;
@@ -18,7 +19,6 @@ import io.prism.batch.core.engine.BatchEngine;
 import io.prism.batch.core.engine.BatchPlan;
 import io.prism.batch.core.engine.BatchRun;
 import io.prism.batch.core.engine.EngineMetrics;
-import io.prism.batch.core.queue.SignallingQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -48,6 +49,14 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultBatchEngine.class);
   static final int MAX_FAILURES_KEPT = 1000;
   private static final long TICK_MILLIS = 10;
+  /**
+   * The longest an idle worker waits for a signalling queue's signal. A change a queue does not
+   * signal, such as the last open task finishing in another process, or room freed under a
+   * concurrency cap there, is noticed this late; stop and a drain in this engine wake workers.
+   */
+  static final long SIGNALLED_WAIT_MILLIS = 500;
+  /** How long an idle worker sleeps between claims on a queue that does not signal. */
+  static final long POLL_MILLIS = 20;
 
   final EngineSettings settings;
   final TaskQueue queue;
@@ -57,6 +66,7 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
   final AtomicInteger failuresKept = new AtomicInteger();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean finished = new AtomicBoolean();
+  private final AtomicLong wakes = new AtomicLong();
   private final CompletableFuture<BatchResult> result = new CompletableFuture<>();
   private final ReentrantLock pauseLock = new ReentrantLock();
   private final Condition unpaused = pauseLock.newCondition();
@@ -213,22 +223,45 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
     }
   }
 
-  /** Waits for claimable work for a short while. */
-  void awaitWork() {
-    long waitMillis = 20;
-    try {
-      if (queue instanceof SignallingQueue s) {
-        s.awaitClaimable(waitMillis, TimeUnit.MILLISECONDS);
-      } else {
-        Thread.sleep(waitMillis);
+  /**
+   * Waits for claimable work after an empty claim: on a {@link SignallingQueue} until it signals
+   * work or {@link #SIGNALLED_WAIT_MILLIS} pass, else (or when its last signal led to an empty
+   * claim) for {@link #POLL_MILLIS}. A worker is woken early when the batch stops or drains.
+   *
+   * @param lastSignalMissed whether the previous wait ended with a signal and the claim after it
+   *     still came back empty
+   * @return whether the queue signalled claimable work
+   */
+  boolean awaitWork(boolean lastSignalMissed) throws InterruptedException {
+    if (queue instanceof SignallingQueue s && !lastSignalMissed) {
+      try {
+        return s.awaitClaimable(SIGNALLED_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        if (stopping) {
+          return false; // e.g. the wake interrupted the queue's own wait for a connection
+        }
+        throw e;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
+    Thread.sleep(POLL_MILLIS);
+    return false;
   }
 
   boolean drained() {
     return !queue.hasOpenTasks();
+  }
+
+  /** How many times idle workers were woken; see {@link #wakeIdleWorkers}. */
+  long wakes() {
+    return wakes.get();
+  }
+
+  /** Ends the idle waits of every worker, so that each checks again for work, stop or drain. */
+  void wakeIdleWorkers() {
+    wakes.incrementAndGet();
+    for (Worker w : workers) {
+      w.wakeIfIdle();
+    }
   }
 
   void recordFailure(Task t, ErrorClass c, String message) {
@@ -322,6 +355,7 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
     for (Worker w : workers) {
       w.interruptCurrent();
     }
+    wakeIdleWorkers();
     awaitWorkers();
   }
 

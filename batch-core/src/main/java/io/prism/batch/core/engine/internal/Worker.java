@@ -63,6 +63,11 @@ final class Worker implements TaskContext {
   private long oldestHeldNanos;
   // The leases of the running group call, for lease(Task); guarded like current.
   private volatile List<Lease> currentGroup = List.of();
+  // Whether the worker waits for work, so that stop or drain may interrupt it; guarded like
+  // current.
+  private boolean idle;
+  // Whether the last wait for work ended with the queue's signal; worker thread only.
+  private boolean signalled;
 
   Worker(DefaultBatchEngine engine, String id) {
     this.engine = engine;
@@ -102,14 +107,17 @@ final class Worker implements TaskContext {
       }
       if (local.isEmpty()) {
         flushHeld();
+        long wakes = engine.wakes();
         List<Lease> got = engine.queue.claim(id, claimSize(), engine.settings.leaseTime());
         if (got.isEmpty()) {
           if (engine.drained()) {
+            engine.wakeIdleWorkers();
             return;
           }
-          engine.awaitWork();
+          signalled = awaitWork(signalled, wakes);
           continue;
         }
+        signalled = false;
         local.addAll(got);
       }
       if (!heldLeases.isEmpty() && System.nanoTime() - oldestHeldNanos >= maxHoldNanos) {
@@ -406,6 +414,38 @@ final class Worker implements TaskContext {
     synchronized (interruptLock) {
       if (current != null && !currentTimedOut && nowNanos - currentStart > timeoutNanos) {
         currentTimedOut = true;
+        thread.interrupt();
+      }
+    }
+  }
+
+  /**
+   * Waits for work; returns whether the queue signalled some. Does not wait when the batch is
+   * stopping or idle workers were woken since {@code wakesBefore}, which closes the race with a
+   * wake that came before this worker was idle.
+   */
+  private boolean awaitWork(boolean lastSignalMissed, long wakesBefore) {
+    synchronized (interruptLock) {
+      if (engine.stopping || engine.wakes() != wakesBefore) {
+        return false;
+      }
+      idle = true;
+    }
+    try {
+      return engine.awaitWork(lastSignalMissed);
+    } catch (InterruptedException e) {
+      return false;
+    } finally {
+      synchronized (interruptLock) {
+        idle = false;
+        Thread.interrupted();
+      }
+    }
+  }
+
+  void wakeIfIdle() {
+    synchronized (interruptLock) {
+      if (idle) {
         thread.interrupt();
       }
     }

@@ -1,13 +1,13 @@
-package io.prism.batch.core.queue;
+package io.prism.batch.api;
 
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A task queue that can tell a consumer when work may be claimable, so the consumer waits instead
- * of polling {@link io.prism.batch.api.TaskQueue#claim}. Optional: a consumer checks {@code queue
- * instanceof SignallingQueue} and polls otherwise.
+ * An optional capability of a {@link TaskQueue}: it can tell a consumer when work may be
+ * claimable, so the consumer waits instead of polling {@link TaskQueue#claim}. A consumer checks
+ * {@code queue instanceof SignallingQueue} and polls otherwise.
  *
  * <pre>{@code
  * if (queue instanceof SignallingQueue signalling) {
@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>A {@code true} answer is a hint, not a reservation: another consumer may claim the task first,
- * so a consumer always copes with an empty claim.
+ * so a consumer always copes with an empty claim. A queue shared by several processes may also
+ * miss a change made elsewhere for a while; it then answers no later than the timeout, so a
+ * consumer bounds its wait by how late it may notice such a change.
  *
- * <p>Implementations are thread-safe.
+ * <p>Implementations are thread-safe, and a waiting thread that is interrupted stops waiting.
  */
 public interface SignallingQueue {
 
