@@ -59,8 +59,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code maintenance_tasks.cache_cleanup} runs {@link WarmJobs#cacheClean()};
  *   <li>{@code market_tasks.*} run {@link WarmJobs#marketScan} over the stocks of the active
  *       auto-batch watchlists and every data type;
- *   <li>{@code maintenance_tasks.performance_report} and {@code rag_optimization} print what
- *       would run: they are not part of this example.
+ *   <li>{@code maintenance_tasks.performance_report} rolls the job metrics of its day and the
+ *       day before up into the job store ({@code batch_performance_metrics}) and prints them;
+ *   <li>{@code maintenance_tasks.rag_optimization} prints what would run: it is not part of this
+ *       example.
  * </ul>
  *
  * <p><b>Running two.</b> Needs PostgreSQL and Redis (on the development machines: {@code

@@ -55,7 +55,8 @@ import java.util.Locale;
  *       of priority N, one job each;
  *   <li>{@code maintenance_tasks.cache_cleanup} cleans the cache;
  *   <li>{@code maintenance_tasks.performance_report} writes the run reports (Markdown, JSON,
- *       HTML, under {@code workDir/reports}) of the jobs finished since the last reports;
+ *       HTML, under {@code workDir/reports}) of the jobs finished since the last reports, and
+ *       rolls the job metrics of its day and the day before up into the job store;
  *   <li>{@code maintenance_tasks.rag_optimization} syncs the records the warms changed into the
  *       RAG index (ONNX embedder, under the data directory) and reconciles it with its ledger;
  *   <li>{@code market_tasks.*} (trading days) scan the watched stocks, every data type.

@@ -30,8 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class NightlySchedules {
   /** How the fire lines name this process. */
   static final String WHO = "nightly";
-  /** Writes the run reports of the jobs finished since the last reports. */
-  static final String PERFORMANCE_REPORT = "maintenance_tasks.performance_report";
   /** Syncs the records the warms changed into the RAG index and reconciles it. */
   static final String RAG_OPTIMIZATION = "maintenance_tasks.rag_optimization";
   /** How many of each schedule's next fires are printed on start. */
@@ -71,7 +69,7 @@ final class NightlySchedules {
       flow.seedWatchlists(stack.lists());
       SeedScheduleJobs jobs = new SeedScheduleJobs(stack.jobs(), stack.lists(), out, WHO,
           flow::keep)
-          .also(PERFORMANCE_REPORT, "writing the run reports of the jobs finished since the "
+          .also(SeedScheduleJobs.PERFORMANCE_REPORT, "writing the run reports of the jobs finished since the "
               + "last reports", flow::writeReports)
           .also(RAG_OPTIMIZATION, "syncing the changed records into the RAG index and "
               + "reconciling it", () -> stack.syncRag(flow,

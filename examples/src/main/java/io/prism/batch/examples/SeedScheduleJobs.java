@@ -1,6 +1,8 @@
 package io.prism.batch.examples;
 
+import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.DataTypes;
+import io.prism.batch.api.data.FreshnessPolicy;
 import io.prism.batch.api.data.StockCode;
 import io.prism.batch.api.data.Watchlist;
 import io.prism.batch.api.data.WatchlistStore;
@@ -15,6 +17,7 @@ import io.prism.batch.core.jobs.WarmJobs;
 import io.prism.batch.core.schedule.LocalScheduler;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -36,11 +39,16 @@ import java.util.function.Consumer;
  *   <li>{@code maintenance_tasks.cache_cleanup} runs {@link WarmJobs#cacheClean()};
  *   <li>{@code market_tasks.*} run {@link WarmJobs#marketScan} over the stocks of the active
  *       auto-batch watchlists and every data type;
- *   <li>a name given to {@link #also} runs the task given there;
+ *   <li>{@value #PERFORMANCE_REPORT} rolls the job metrics of the fire's day and the day before
+ *       up into the job store ({@link JobControl#rollUpDailyMetrics}) and prints them, after
+ *       any task given to {@link #also} for it;
+ *   <li>another name given to {@link #also} runs the task given there;
  *   <li>any other name prints what would run: it is not part of the example.
  * </ul>
  */
 final class SeedScheduleJobs {
+  /** The seed's daily performance report, {@value}. */
+  static final String PERFORMANCE_REPORT = "maintenance_tasks.performance_report";
   /** Wall-clock time of day, in the machine's zone, that the fire lines start with. */
   static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
@@ -82,7 +90,25 @@ final class SeedScheduleJobs {
    */
   FireAction action(String name, JobControl control) {
     Consumer<ScheduleFire> work = work(name);
-    return fire -> control.runHere(() -> work.accept(fire));
+    if (name.equals(PERFORMANCE_REPORT)) {
+      work = work.andThen(fire -> rollUpMetrics(fire, control));
+    }
+    Consumer<ScheduleFire> run = work;
+    return fire -> control.runHere(() -> run.accept(fire));
+  }
+
+  private void rollUpMetrics(ScheduleFire fire, JobControl control) {
+    LocalDate day = fire.scheduledTime().atZone(FreshnessPolicy.SHANGHAI).toLocalDate();
+    for (LocalDate d : List.of(day.minusDays(1), day)) {
+      StringBuilder line = new StringBuilder("job metrics of " + d + ":");
+      for (DailyMetric m : control.rollUpDailyMetrics(d)) {
+        if (m.category().equals(DailyMetric.ALL_JOB_TYPES)) {
+          line.append(' ').append(m.metricType()).append('=')
+              .append(m.value().stripTrailingZeros().toPlainString());
+        }
+      }
+      log(fire, line.toString());
+    }
   }
 
   private Consumer<ScheduleFire> work(String name) {
@@ -124,6 +150,9 @@ final class SeedScheduleJobs {
         log(fire, "scanning " + stocks.size() + " stocks");
         done(fire, jobs.marketScan(stocks, DataTypes.defaults().names()));
       };
+    }
+    if (name.equals(PERFORMANCE_REPORT)) {
+      return fire -> { };
     }
     return fire -> log(fire, "would run " + name + " (not part of this example)");
   }

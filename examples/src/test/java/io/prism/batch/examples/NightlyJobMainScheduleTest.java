@@ -123,7 +123,10 @@ class NightlyJobMainScheduleTest {
             + " indexed")
         .contains(warmed.size() + " synced, 0 unchanged (skipped), 0 failed")
         .contains("(consistent)")
-        .containsPattern("report of watchlist_warm job 1: .*watchlist_warm-1-.*\\.md");
+        .containsPattern("report of watchlist_warm job 1: .*watchlist_warm-1-.*\\.md")
+        // the warm, the only finished job, rolled up into the day's metrics
+        .containsPattern("performance_report .*: job metrics of [0-9-]+: .*job_count=1\\b.*")
+        .containsPattern("performance_report .*: job metrics of [0-9-]+: .*success_rate=1\\b.*");
   }
 
   @ParameterizedTest
