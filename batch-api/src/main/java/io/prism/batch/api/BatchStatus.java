@@ -15,7 +15,13 @@ public enum BatchStatus {
   /** Cancelled by a caller. Terminal. */
   CANCELLED,
   /** The whole-batch timeout ran out. Terminal. */
-  TIMED_OUT;
+  TIMED_OUT,
+  /**
+   * This run left a queue it shares with other consumers: it claims nothing more, the tasks it
+   * ran finished, those it had claimed and not started went back to the queue, and the batch goes
+   * on there. Terminal for this run.
+   */
+  LEFT;
 
   /**
    * Tells whether the run is over.

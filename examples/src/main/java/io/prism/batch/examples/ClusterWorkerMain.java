@@ -2,10 +2,12 @@ package io.prism.batch.examples;
 
 import io.prism.batch.akshare.AkToolsSource;
 import io.prism.batch.api.data.DailyMetric;
+import io.prism.batch.api.data.DataKey;
+import io.prism.batch.api.data.DataTypes;
 import io.prism.batch.api.data.FreshnessPolicy;
 import io.prism.batch.api.data.JobRecord;
-import io.prism.batch.api.data.DataTypes;
 import io.prism.batch.api.data.MarketDataSource;
+import io.prism.batch.api.data.WatchlistStore;
 import io.prism.batch.api.schedule.FireGuard;
 import io.prism.batch.api.schedule.Schedule;
 import io.prism.batch.api.schedule.ScheduleStatus;
@@ -23,6 +25,7 @@ import io.prism.batch.postgres.PostgresFireGuard;
 import io.prism.batch.postgres.PostgresJobStore;
 import io.prism.batch.postgres.PostgresMigrations;
 import io.prism.batch.postgres.PostgresRecordStore;
+import io.prism.batch.postgres.PostgresTaskQueue;
 import io.prism.batch.postgres.PostgresWatchlistStore;
 import io.prism.batch.redis.RedisCacheTier;
 import io.prism.batch.redis.RedisFireGuard;
@@ -37,6 +40,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -64,6 +69,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code maintenance_tasks.rag_optimization} prints what would run: it is not part of this
  *       example.
  * </ul>
+ *
+ * <p><b>The shared task queue.</b> Each node also joins the cluster's {@link PostgresTaskQueue}
+ * ({@code --shared-queue}, in the same schema) with a worker ({@code SharedQueueWorker}) that
+ * runs the warm tasks any node enqueues there: {@code spread-scan} typed on one node enqueues a
+ * warm of every watched stock and data type, and every node takes its share. A node that stops
+ * leaves the queue ({@code BatchRun.leave()}): its running tasks finish, the rest stay for the
+ * others; a node that dies leaves leases the others reclaim within the lease time.
  *
  * <p><b>Running two.</b> Needs PostgreSQL and Redis (on the development machines: {@code
  * pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start} and {@code
@@ -107,6 +119,7 @@ import java.util.concurrent.TimeUnit;
  * paused-types             the task types paused on the job store
  * health                   job store latency, paused schedules and types, problems
  * metrics [YYYY-MM-DD]     roll up a day's job metrics (default today, Shanghai) and show them
+ * spread-scan              enqueue a warm of every watched stock on the shared queue
  * </pre>
  *
  * <p>Scheduled fires run their jobs through {@link JobControl#runHere}, so every job a node runs,
@@ -152,6 +165,9 @@ import java.util.concurrent.TimeUnit;
  *       <td>none: the replayed data (as of 2025-05-23) is L3</td></tr>
  *   <tr><td>{@code --work}</td><td>{@code PRISM_WORK_DIR}</td>
  *       <td>{@code target/prism-cluster/<node>}: the node's engine journals</td></tr>
+ *   <tr><td>{@code --shared-queue}</td><td>{@code PRISM_SHARED_QUEUE}</td>
+ *       <td>{@code prism_warm}: the PostgreSQL task queue the node joins ({@code off} for
+ *       none)</td></tr>
  *   <tr><td>{@code --trigger}</td><td>{@code PRISM_TRIGGER}</td>
  *       <td>none: a job type to trigger on this node once it runs</td></tr>
  *   <tr><td>{@code --cancel}</td><td>{@code PRISM_CANCEL_JOB}</td>
@@ -193,6 +209,7 @@ public final class ClusterWorkerMain {
     Path work = Path.of(opts.opt("work", "PRISM_WORK_DIR",
         "target/prism-cluster/" + node.replaceAll("[^A-Za-z0-9._-]", "_")));
     String trigger = opts.opt("trigger", "PRISM_TRIGGER", "");
+    String sharedQueue = opts.opt("shared-queue", "PRISM_SHARED_QUEUE", "prism_warm");
     String cancel = opts.opt("cancel", "PRISM_CANCEL_JOB", "");
     String pgUser = opts.opt("pg-user", "PRISM_PG_USER", "postgres");
     String pgPassword = opts.opt("pg-password", "PRISM_PG_PASSWORD", "");
@@ -230,6 +247,9 @@ public final class ClusterWorkerMain {
               .dataTypes(DataTypes.defaults()).migrate(false).build();
           PostgresJobStore jobStore = PostgresJobStore.builder(db.jdbi()).schema(schema)
               .migrate(false).build();
+          PostgresTaskQueue queue = PostgresTaskQueue.builder(db.jdbi()).schema(schema)
+              .queue(sharedQueue.equalsIgnoreCase("off") ? "unused" : sharedQueue)
+              .migrate(false).build();
           AutoCloseable guard = guardKind.equals("redis")
               ? RedisFireGuard.builder().uri(redisUri).keyPrefix("prism:cluster:fire:")
                   .nodeId(node).claimTtl(Duration.ofDays(1)).build()
@@ -244,6 +264,9 @@ public final class ClusterWorkerMain {
             .build();
         out.printf("node %s: schema %s at version %d, fire guard %s%n", node, schema, version,
             guard);
+        Optional<SharedQueueWorker> shared = sharedQueue.equalsIgnoreCase("off")
+            ? Optional.empty()
+            : Optional.of(new SharedQueueWorker(queue, path, limits, 2, node, out));
 
         SeedScheduleJobs seedJobs = new SeedScheduleJobs(jobs, lists, out, node, r -> { });
         try (LocalScheduler scheduler = LocalScheduler.builder()
@@ -272,11 +295,14 @@ public final class ClusterWorkerMain {
                 .map(t -> t.toOffsetDateTime().toString()).orElse("never"));
           }
           scheduler.start();
-          out.printf("node %s running%s; Ctrl-C stops it; type help for job control%n", node,
+          shared.ifPresent(SharedQueueWorker::start);
+          out.printf("node %s running%s%s; Ctrl-C stops it; type help for job control%n", node,
+              shared.isPresent() ? " on shared queue " + queue.queueName() : "",
               runFor > 0 ? " for " + runFor + " s" : "");
-          startConsole(control, out, node);
+          Console console = new Console(control, shared, lists, out, node);
+          console.start();
           if (!trigger.isEmpty()) {
-            command(control, out, node, "trigger " + trigger);
+            console.run("trigger " + trigger);
           }
           if (runFor > 0) {
             stop.await(runFor, TimeUnit.SECONDS);
@@ -284,6 +310,11 @@ public final class ClusterWorkerMain {
             stop.await();
           }
           out.printf("node %s stopping:%n", node);
+          shared.ifPresent(w -> {
+            w.close();
+            out.printf("  shared queue %s: %d warm tasks done here%n", queue.queueName(),
+                w.doneHere());
+          });
           seedJobs.summary(scheduler.list());
         }
       } catch (Exception e) {
@@ -315,25 +346,54 @@ public final class ClusterWorkerMain {
     }
   }
 
-  /** Reads commands from standard input on a daemon thread until the input ends. */
-  private static void startConsole(JobControl control, PrintStream out, String node) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (!line.isBlank()) {
-            command(control, out, node, line.trim());
+  /** The node's console: commands typed on standard input; see the class comment. */
+  private record Console(JobControl control, Optional<SharedQueueWorker> shared,
+      WatchlistStore lists, PrintStream out, String node) {
+
+    /** Reads commands from standard input on a daemon thread until the input ends. */
+    void start() {
+      Thread t = new Thread(() -> {
+        try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+          for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (!line.isBlank()) {
+              run(line.trim());
+            }
           }
+        } catch (IOException e) {
+          out.printf("%s: console closed: %s%n", node, e);
         }
-      } catch (IOException e) {
-        out.printf("%s: console closed: %s%n", node, e);
+      }, "cluster-worker-console");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /** Runs one command. */
+    void run(String line) {
+      if (line.equals("spread-scan")) {
+        spreadScan();
+      } else {
+        command(control, out, node, line);
       }
-    }, "cluster-worker-console");
-    t.setDaemon(true);
-    t.start();
+    }
+
+    private void spreadScan() {
+      if (shared.isEmpty()) {
+        out.printf("%s: no shared queue (--shared-queue=off)%n", node);
+        return;
+      }
+      List<DataKey> keys = new ArrayList<>();
+      for (String stock : SeedScheduleJobs.watchedStocks(lists)) {
+        for (String type : DataTypes.defaults().names()) {
+          keys.add(new DataKey(stock, type));
+        }
+      }
+      int n = shared.get().enqueueWarm(keys, 3, node + "-" + Instant.now().toEpochMilli());
+      out.printf("%s enqueued %d warm tasks on the shared queue%n", node, n);
+    }
   }
 
-  /** Runs one console command; see the class comment. */
+  /** Runs one job-control command; see the class comment. */
   private static void command(JobControl control, PrintStream out, String node, String line) {
     String[] w = line.split("\\s+");
     try {
@@ -402,7 +462,7 @@ public final class ClusterWorkerMain {
         default -> out.println("commands: jobs [type] [limit] | job ID | trigger "
             + String.join("|", control.jobTypes()) + " | cancel ID | delete ID | running | schedules"
             + " | pause NAME|all | resume NAME|all | pause-type TYPE | resume-type TYPE"
-            + " | paused-types | health | metrics [day]");
+            + " | paused-types | health | metrics [day] | spread-scan");
       }
     } catch (RuntimeException e) {
       out.printf("%s: %s failed: %s%n", node, line, e.getMessage());

@@ -11,16 +11,11 @@ import io.prism.batch.core.jobs.WarmProcessor;
 import io.prism.batch.postgres.PostgresDataSource;
 import io.prism.batch.postgres.PostgresJobStore;
 import io.prism.batch.postgres.PostgresMigrations;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -85,11 +80,11 @@ class JobControlIT {
   @Test
   void shouldCancelAJobRunningInAnotherJvm() throws Exception {
     Process child = startChild(JobControlChild.STOCKS);
-    Output out = new Output(child);
+    ChildOutput out = new ChildOutput(child, "job-control-child");
     try (PostgresJobStore jobStore = PostgresJobStore.builder(db.jdbi()).schema(schema)
             .migrate(false).build();
         JobControl control = JobControl.builder().jobs(jobStore).build()) {
-      long id = out.awaitJobId();
+      long id = awaitJobId(out);
       awaitStored(10, child, out);
       assertThat(control.get(id).map(JobRecord::status)).contains(JobStatus.RUNNING);
       assertThat(control.runningHere()).as("this JVM runs nothing").isEmpty();
@@ -122,12 +117,12 @@ class JobControlIT {
   void shouldHoldBackAPausedTaskTypeInAJobRunningInAnotherJvm() throws Exception {
     // Given a short scan running in the child, some of its records stored
     Process child = startChild(PAUSED_SCAN_STOCKS);
-    Output out = new Output(child);
+    ChildOutput out = new ChildOutput(child, "job-control-child");
     long keys = (long) PAUSED_SCAN_STOCKS * JobControlChild.TYPES.size();
     try (PostgresJobStore jobStore = PostgresJobStore.builder(db.jdbi()).schema(schema)
             .migrate(false).build();
         JobControl control = JobControl.builder().jobs(jobStore).build()) {
-      long id = out.awaitJobId();
+      long id = awaitJobId(out);
       awaitStored(10, child, out);
       assertThat(control.runningHere()).as("this JVM runs nothing").isEmpty();
 
@@ -171,7 +166,13 @@ class JobControlIT {
   }
 
   /** Waits until the child's scan has written {@code n} records to L2: its engine is at work. */
-  private static void awaitStored(long n, Process child, Output out) throws InterruptedException {
+  /** Waits for the child's {@code JOB <id>} line and returns the id. */
+  private static long awaitJobId(ChildOutput out) throws InterruptedException {
+    return Long.parseLong(out.awaitLine("JOB ", Duration.ofSeconds(60)).substring(4));
+  }
+
+  private static void awaitStored(long n, Process child, ChildOutput out)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (stored() < n) {
       assertInTime(deadline, n + " records stored within 60 s", child, out);
@@ -183,7 +184,7 @@ class JobControlIT {
    * Waits, up to {@link #PAUSE_WITHIN}, until the child's scan stores no record for {@link
    * #STILL}: its engine stopped fetching. Returns how many records it had stored.
    */
-  private static long awaitStoringStopped(Process child, Output out)
+  private static long awaitStoringStopped(Process child, ChildOutput out)
       throws InterruptedException {
     long deadline = System.nanoTime() + PAUSE_WITHIN.toNanos();
     while (true) {
@@ -198,7 +199,7 @@ class JobControlIT {
   }
 
   /** Fails, with the child's output, if the child died or the deadline of a wait has passed. */
-  private static void assertInTime(long deadline, String what, Process child, Output out) {
+  private static void assertInTime(long deadline, String what, Process child, ChildOutput out) {
     assertThat(child.isAlive()).as("child alive; output:%n%s", out).isTrue();
     if (System.nanoTime() - deadline > 0) {
       fail("expected %s; output:%n%s", what, out);
@@ -207,7 +208,7 @@ class JobControlIT {
 
   /** Waits for the record of a job of the child to end; fails, with the output, if it does not. */
   private static JobRecord awaitFinished(JobControl control, long id, Duration within,
-      Output out) {
+      ChildOutput out) {
     Optional<JobRecord> end = control.awaitFinished(id, within);
     assertThat(end).as("record of job %d %s after %s; child output:%n%s", id,
         control.get(id).map(JobRecord::status), within, out).isPresent();
@@ -215,7 +216,7 @@ class JobControlIT {
   }
 
   /** Waits for the child to exit by itself, and to exit 0, with all its output read. */
-  private static void awaitExit(Process child, Output out) throws InterruptedException {
+  private static void awaitExit(Process child, ChildOutput out) throws InterruptedException {
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child exited; output:%n%s", out)
         .isTrue();
     out.drain();
@@ -232,56 +233,5 @@ class JobControlIT {
         Integer.toString(stocks));
     pb.redirectErrorStream(true);
     return pb.start();
-  }
-
-  /** The child's output, read on a thread of its own: all of it, and its lines to wait for. */
-  private static final class Output {
-    private final StringBuffer all = new StringBuffer();
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final Thread reader;
-
-    Output(Process child) {
-      reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = r.readLine(); line != null; line = r.readLine()) {
-            all.append(line).append('\n');
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          all.append("[reading the output failed: ").append(e).append("]\n");
-        }
-      }, "job-control-child-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    /** Waits for the child's {@code JOB <id>} line and returns the id. */
-    long awaitJobId() throws InterruptedException {
-      return Long.parseLong(awaitLine("JOB ", Duration.ofSeconds(60)).substring(4));
-    }
-
-    String awaitLine(String prefix, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (true) {
-        long left = deadline - System.nanoTime();
-        assertThat(left).as("a line starting %s within %s; output:%n%s", prefix, timeout, all)
-            .isPositive();
-        String line = lines.poll(left, TimeUnit.NANOSECONDS);
-        if (line != null && line.startsWith(prefix)) {
-          return line;
-        }
-      }
-    }
-
-    /** Waits for the end of the output of an exited child. */
-    void drain() throws InterruptedException {
-      reader.join(TimeUnit.SECONDS.toMillis(10));
-    }
-
-    @Override
-    public String toString() {
-      return all.toString();
-    }
   }
 }

@@ -54,6 +54,17 @@ public interface BatchRun {
   void cancel();
 
   /**
+   * Takes this engine out of the batch without ending the batch for anyone else: what a node of
+   * a cluster on a shared queue (such as the PostgreSQL one) does when it shuts down. Workers
+   * claim nothing more; the tasks they run finish normally (within the task timeout); tasks they
+   * had claimed and not started go back to the queue, their attempts not counted, for the other
+   * consumers. Unlike {@link #cancel()}, nothing of the queue is cancelled. Returns once no task
+   * runs here; the run ends {@link io.prism.batch.api.BatchStatus#LEFT}. Idempotent; no-op once
+   * the run ended.
+   */
+  void leave();
+
+  /**
    * Waits for the batch to end.
    *
    * @return the result

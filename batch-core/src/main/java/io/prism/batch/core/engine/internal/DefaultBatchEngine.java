@@ -74,6 +74,8 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
   volatile BatchStatus status = BatchStatus.CREATED;
   volatile boolean paused;
   volatile boolean stopping;
+  /** Set with {@link #stopping} by {@link #leave()}: stop without cancelling anything. */
+  volatile boolean leaving;
   private volatile BatchStatus stopStatus;
   private volatile boolean resumed;
   private volatile Instant startedAt;
@@ -327,6 +329,16 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
     stop(BatchStatus.CANCELLED, "cancelled");
   }
 
+  @Override
+  public void leave() {
+    stop(BatchStatus.LEFT, "leaving the queue");
+  }
+
+  /** Whether workers must cancel what they hold: the batch is stopping, and not by leaving. */
+  boolean cancelling() {
+    return stopping && !leaving;
+  }
+
   private void stop(BatchStatus finalStatus, String why) {
     if (started.compareAndSet(false, true)) {
       completeResult(finalStatus);
@@ -341,6 +353,7 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
         return;
       }
       stopStatus = finalStatus;
+      leaving = finalStatus == BatchStatus.LEFT;
       stopping = true;
     }
     LOG.info("batch {} {}: stopping workers", batchId(), why);
@@ -350,10 +363,12 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
     } finally {
       pauseLock.unlock();
     }
-    int n = queue.cancelPending();
-    progress.cancelled(n, false);
-    for (Worker w : workers) {
-      w.interruptCurrent();
+    if (!leaving) {
+      int n = queue.cancelPending();
+      progress.cancelled(n, false);
+      for (Worker w : workers) {
+        w.interruptCurrent();
+      }
     }
     wakeIdleWorkers();
     awaitWorkers();

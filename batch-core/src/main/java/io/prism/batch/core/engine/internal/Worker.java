@@ -192,7 +192,7 @@ final class Worker implements TaskContext {
         return;
       } catch (Throwable e) {
         end();
-        if (engine.stopping) {
+        if (engine.cancelling()) {
           toRun.forEach(this::cancelRunning);
           return;
         }
@@ -201,7 +201,7 @@ final class Worker implements TaskContext {
       }
     }
     for (Lease l : toRun) {
-      if (engine.stopping) {
+      if (engine.cancelling()) {
         cancelRunning(l);
       } else {
         execute(p, l);
@@ -324,7 +324,7 @@ final class Worker implements TaskContext {
 
   private void handleFailure(Processor p, Lease lease, Throwable e, boolean timedOut) {
     Task t = lease.task();
-    if (engine.stopping && !timedOut) {
+    if (engine.cancelling() && !timedOut) {
       cancelRunning(lease);
       return;
     }
@@ -483,7 +483,7 @@ final class Worker implements TaskContext {
   private void drainLocal() {
     Lease l;
     while ((l = local.pollFirst()) != null) {
-      if (engine.stopping) {
+      if (engine.cancelling()) {
         if (engine.queue.cancelRunning(l)) {
           engine.progress.cancelled(1, false);
         }
@@ -526,7 +526,7 @@ final class Worker implements TaskContext {
 
   @Override
   public boolean isCancelled() {
-    return engine.stopping || currentTimedOut;
+    return engine.cancelling() || currentTimedOut;
   }
 
 }
