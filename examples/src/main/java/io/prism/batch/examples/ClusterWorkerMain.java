@@ -75,7 +75,9 @@ import java.util.concurrent.TimeUnit;
  * runs the warm tasks any node enqueues there: {@code spread-scan} typed on one node enqueues a
  * warm of every watched stock and data type, and every node takes its share. A node that stops
  * leaves the queue ({@code BatchRun.leave()}): its running tasks finish, the rest stay for the
- * others; a node that dies leaves leases the others reclaim within the lease time.
+ * others; a node that dies leaves leases the others reclaim within the lease time. The
+ * shared queue follows the task types paused through job control ({@code pause-type warm}
+ * holds back its warm tasks on every node).
  *
  * <p><b>Running two.</b> Needs PostgreSQL and Redis (on the development machines: {@code
  * pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start} and {@code
@@ -273,14 +275,7 @@ public final class ClusterWorkerMain {
             .fireGuard((FireGuard) guard)
             .listener(seedJobs.printer())
             .build();
-            JobControl control = JobControl.builder().jobs(jobStore).scheduler(scheduler)
-                .register(WarmJobs.WATCHLIST_WARM, () -> jobs.watchlistWarm(WarmJobs.MANUAL))
-                .register(WarmJobs.MARKET_SCAN, () -> jobs.marketScan(
-                    SeedScheduleJobs.watchedStocks(lists), DataTypes.defaults().names(),
-                    WarmJobs.MANUAL))
-                .register(WarmJobs.CACHE_CLEAN, () -> jobs.cacheClean(
-                    WarmJobs.Builder.DEFAULT_RETENTION, WarmJobs.MANUAL))
-                .build()) {
+            JobControl control = control(jobStore, scheduler, jobs, lists, shared, queue)) {
           for (Schedule s : ScheduleConfigLoader.example()) {
             scheduler.register(s, seedJobs.action(s.name(), control));
           }
@@ -326,6 +321,23 @@ public final class ClusterWorkerMain {
   }
 
   // ---- job control ----
+
+  /** The node's job control; the shared queue, if any, follows its paused task types. */
+  private static JobControl control(PostgresJobStore jobStore, LocalScheduler scheduler,
+      WarmJobs jobs, WatchlistStore lists, Optional<SharedQueueWorker> shared,
+      PostgresTaskQueue queue) {
+    JobControl.Builder b = JobControl.builder().jobs(jobStore).scheduler(scheduler)
+        .register(WarmJobs.WATCHLIST_WARM, () -> jobs.watchlistWarm(WarmJobs.MANUAL))
+        .register(WarmJobs.MARKET_SCAN, () -> jobs.marketScan(
+            SeedScheduleJobs.watchedStocks(lists), DataTypes.defaults().names(),
+            WarmJobs.MANUAL))
+        .register(WarmJobs.CACHE_CLEAN, () -> jobs.cacheClean(
+            WarmJobs.Builder.DEFAULT_RETENTION, WarmJobs.MANUAL));
+    if (shared.isPresent()) {
+      b.followingQueue(queue);
+    }
+    return b.build();
+  }
 
   /** {@code --cancel=ID}: cancels a job wherever it runs and waits for its record to end. */
   private static void cancelAndExit(long jobId, String pgUrl, String pgUser, String pgPassword,

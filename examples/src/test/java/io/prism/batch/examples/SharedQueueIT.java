@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@link ClusterWorkerMain} JVMs join one shared PostgreSQL task queue: {@code spread-scan}
- * typed on one node enqueues warms of every watched stock and data type, both nodes take their
- * share, and a node that is stopped mid-way leaves the queue without cancelling anything, so the
- * other finishes every task. Needs PostgreSQL ({@code -Dprism.postgres.url}, default the local
+ * typed on one node enqueues warms of every watched stock and data type; while {@code warm} is
+ * paused through job control no node takes any; then both nodes take their share, and a node
+ * that is stopped mid-way leaves the queue without cancelling anything, so the other finishes
+ * every task. Needs PostgreSQL ({@code -Dprism.postgres.url}, default the local
  * test database) and Redis at 127.0.0.1:6379 (L1, under a prefix of its own), as the rest of
  * the examples' integration tests; a fresh schema is dropped afterwards.
  */
@@ -66,7 +67,7 @@ class SharedQueueIT {
   }
 
   @Test
-  void shouldShareTheWarmTasksAndLetANodeLeaveWithoutCancellingAnything(@TempDir Path work)
+  void shouldShareWarmTasksHoldThemBackWhilePausedAndLetANodeLeaveCancellingNothing(@TempDir Path work)
       throws Exception {
     // Given two nodes on the shared queue
     String prefix = "prism:it:" + UUID.randomUUID() + ":";
@@ -79,11 +80,24 @@ class SharedQueueIT {
       outA.awaitLine("node a running on shared queue", WITHIN);
       outB.awaitLine("node b running on shared queue", WITHIN);
 
-      // When node a spreads three rounds of scans, and node b is stopped once it works on them
       try (Writer console = new OutputStreamWriter(a.getOutputStream(), StandardCharsets.UTF_8)) {
-        for (int i = 0; i < ROUNDS; i++) {
-          console.write("spread-scan\n");
-          console.flush();
+        // When warm tasks are paused through node a's job control and a round is spread
+        type(console, "pause-type warm");
+        outA.awaitLine("a paused task type warm on every node", WITHIN);
+        type(console, "spread-scan");
+        assertThat(outA.awaitLine("a enqueued ", WITHIN)).isEqualTo(
+            "a enqueued " + KEYS + " warm tasks on the shared queue");
+
+        // Then no node takes any while the pause holds
+        TimeUnit.MILLISECONDS.sleep(1500); // dozens of tasks' time, were they claimable
+        assertThat(queue.stats().count(TaskState.PENDING)).as("node a:%n%s", outA)
+            .isEqualTo(KEYS);
+
+        // When it is resumed, two more rounds are spread, and node b is stopped once it works
+        type(console, "resume-type warm");
+        outA.awaitLine("a resumed task type warm on every node", WITHIN);
+        for (int i = 1; i < ROUNDS; i++) {
+          type(console, "spread-scan");
           assertThat(outA.awaitLine("a enqueued ", WITHIN)).isEqualTo(
               "a enqueued " + KEYS + " warm tasks on the shared queue");
         }
@@ -126,6 +140,11 @@ class SharedQueueIT {
     assertThat(doneHere(outA.toString()) + doneHere(outB.toString()))
         .as("tasks done on a and on b; node a:%n%s%nnode b:%n%s", outA, outB)
         .isEqualTo(ROUNDS * KEYS);
+  }
+
+  private static void type(Writer console, String command) throws IOException {
+    console.write(command + "\n");
+    console.flush();
   }
 
   /** The number a node printed as its shared-queue total when it stopped. */

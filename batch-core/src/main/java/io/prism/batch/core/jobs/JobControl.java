@@ -2,6 +2,7 @@ package io.prism.batch.core.jobs;
 
 import io.prism.batch.api.BatchException;
 import io.prism.batch.api.InvalidInputException;
+import io.prism.batch.api.TaskQueue;
 import io.prism.batch.api.data.DailyMetric;
 import io.prism.batch.api.data.JobRecord;
 import io.prism.batch.api.data.JobStore;
@@ -82,8 +83,10 @@ import org.slf4j.LoggerFactory;
  * running jobs: their workers claim no more tasks of that type (those running finish) until
  * {@link #resumeTaskType}. Every other control sharing the store applies the change to its own
  * running jobs within its poll interval, and every job starts with the types paused when it
- * starts. Pausing {@value WarmProcessor#TASK_TYPE}, say, stops all fetching from the source
- * while the source is down, without cancelling anything.
+ * starts. Queues given to {@link Builder#followingQueue} follow the same set (for engines that
+ * run outside jobs, such as a worker on a cluster's shared queue). Pausing {@value
+ * WarmProcessor#TASK_TYPE}, say, stops all fetching from the source while the source is down,
+ * without cancelling anything.
  *
  * <pre>{@code
  * try (JobControl control = JobControl.builder()
@@ -125,6 +128,7 @@ public final class JobControl implements AutoCloseable {
   private final Duration pollInterval;
   private final ScheduledExecutorService poller;
   private final Map<Long, LocalJob> here = new ConcurrentHashMap<>();
+  private final List<TaskQueue> followingQueues;
   /** The paused task types last read from the store; stands in when the store cannot be read. */
   private volatile Set<String> pausedTypes = Set.of();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -135,6 +139,7 @@ public final class JobControl implements AutoCloseable {
     this.scheduler = Optional.ofNullable(b.scheduler);
     this.actions = Collections.unmodifiableMap(new LinkedHashMap<>(b.actions));
     this.pollInterval = b.pollInterval;
+    this.followingQueues = List.copyOf(b.followingQueues);
     int instance = INSTANCES.incrementAndGet();
     if (b.executor != null) {
       this.executor = b.executor;
@@ -629,7 +634,7 @@ public final class JobControl implements AutoCloseable {
   }
 
   private void poll() {
-    if (here.isEmpty()) {
+    if (here.isEmpty() && followingQueues.isEmpty()) {
       return;
     }
     try {
@@ -649,10 +654,21 @@ public final class JobControl implements AutoCloseable {
     }
   }
 
-  /** Reads the paused types from the store and holds them back in every job running here. */
+  /**
+   * Reads the paused types from the store and holds them back in every job running here and in
+   * the following queues.
+   */
   private void applyPausedTypes() {
     Set<String> types = jobs.pausedTaskTypes();
     pausedTypes = types;
+    for (TaskQueue queue : followingQueues) {
+      try {
+        PausedTypes.apply(queue, types);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: cannot hold back the paused task types {}: {}", queue, types,
+            e.toString());
+      }
+    }
     for (LocalJob job : here.values()) {
       try {
         job.handle.holdBack(types);
@@ -709,8 +725,28 @@ public final class JobControl implements AutoCloseable {
     private final Map<String, Runnable> actions = new LinkedHashMap<>();
     private Executor executor;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private final List<TaskQueue> followingQueues = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Makes a queue follow the task types paused through the control's store: at every poll,
+     * and at once on {@link JobControl#pauseTaskType} or {@link JobControl#resumeTaskType} here,
+     * the queue's paused types become the store's ({@link TaskQueue#pauseType}; types paused on
+     * the queue by other means are resumed). For queues that engines work on outside jobs, such
+     * as a worker on a cluster's shared queue. The control never closes the queue.
+     *
+     * @param queue a queue that can pause task types
+     * @return this builder
+     * @throws InvalidInputException naming {@code queue} if null
+     */
+    public Builder followingQueue(TaskQueue queue) {
+      if (queue == null) {
+        throw new InvalidInputException("queue", null, "must not be null");
+      }
+      followingQueues.add(queue);
+      return this;
+    }
 
     /**
      * Sets the job store (required): the same one the jobs' {@link WarmJobs} write to, shared

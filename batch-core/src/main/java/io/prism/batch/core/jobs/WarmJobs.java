@@ -672,14 +672,7 @@ public final class WarmJobs {
     }
 
     private void applyPauses() {
-      for (String type : queue.pausedTypes()) {
-        if (!paused.contains(type)) {
-          queue.resumeType(type);
-        }
-      }
-      for (String type : paused) {
-        queue.pauseType(type);
-      }
+      PausedTypes.apply(queue, paused);
     }
   }
 

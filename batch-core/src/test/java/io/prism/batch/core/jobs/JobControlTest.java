@@ -13,6 +13,7 @@ import io.prism.batch.api.schedule.Schedule;
 import io.prism.batch.api.schedule.ScheduleStatus;
 import io.prism.batch.core.cache.CaffeineCacheTier;
 import io.prism.batch.core.data.TieredDataPath;
+import io.prism.batch.core.queue.MemoryTaskQueue;
 import io.prism.batch.core.schedule.LocalScheduler;
 import io.prism.batch.core.source.SyntheticMarketDataSource;
 import io.prism.batch.core.store.FileJobStore;
@@ -400,6 +401,31 @@ class JobControlTest {
     JobRecord done = finished(nodeA, id);
     assertThat(done.status()).isEqualTo(JobStatus.SUCCESS);
     assertThat(done.processedCount()).isEqualTo(40);
+  }
+
+  @Test
+  void shouldMakeFollowingQueuesOfEveryNodeHoldBackThePausedTypes() throws Exception {
+    MemoryTaskQueue queueA = new MemoryTaskQueue();
+    MemoryTaskQueue queueB = new MemoryTaskQueue();
+    JobControl nodeA = open(control(fastNode()).followingQueue(queueA)
+        .pollInterval(JobControl.MAX_POLL_INTERVAL));
+    open(control(fastNode()).followingQueue(queueB).pollInterval(Duration.ofMillis(50)));
+
+    // When node A pauses a type / Then its queue holds it back at once, node B's within a poll
+    nodeA.pauseTaskType(WarmProcessor.TASK_TYPE);
+    assertThat(queueA.pausedTypes()).containsExactly(WarmProcessor.TASK_TYPE);
+    awaitTrue("node B's queue to follow the pause",
+        () -> queueB.pausedTypes().contains(WarmProcessor.TASK_TYPE));
+
+    // When a type is paused on node B's queue by other means / Then the store's set wins
+    queueB.pauseType("clean");
+    awaitTrue("node B's queue to follow the store again",
+        () -> !queueB.pausedTypes().contains("clean"));
+
+    // When node A resumes it / Then both queues let it run again
+    nodeA.resumeTaskType(WarmProcessor.TASK_TYPE);
+    assertThat(queueA.pausedTypes()).isEmpty();
+    awaitTrue("node B's queue to follow the resume", () -> queueB.pausedTypes().isEmpty());
   }
 
   @Test
