@@ -85,7 +85,13 @@ public interface BatchEngine extends AutoCloseable {
    */
   TaskQueue queue();
 
-  /** Cancels a running batch and releases the engine's resources (its own queue included). */
+  /**
+   * Ends a running batch and releases the engine's resources. On the engine's own queue (memory
+   * or journal) the batch is cancelled and the queue closed; on a queue given to the builder,
+   * which other engines may share, the run {@linkplain BatchRun#leave() leaves} it instead, so
+   * that closing one node of a cluster cancels nothing of the others' work, and the queue stays
+   * open for its owner to close.
+   */
   @Override
   void close();
 }

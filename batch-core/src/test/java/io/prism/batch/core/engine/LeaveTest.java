@@ -68,6 +68,33 @@ class LeaveTest {
   }
 
   @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void shouldLeaveAGivenQueueWhenClosedAndCancelNothing() throws Exception {
+    // Given an engine at work on a queue given to it
+    MemoryTaskQueue queue = new MemoryTaskQueue();
+    TestProcessors.Recording first = new TestProcessors.Recording("work", t -> {
+      TestProcessors.block(5);
+      return "";
+    });
+    BatchEngine a = engine("a", queue, first);
+    a.start(TestProcessors.tasks("work", TASKS));
+    while (first.order.size() < 5) {
+      TimeUnit.MILLISECONDS.sleep(1); // a poll step until it is at work
+    }
+
+    // When it is closed / Then nothing is cancelled and another engine finishes the batch
+    a.close();
+    assertThat(queue.stats().count(TaskState.CANCELLED)).isZero();
+    assertThat(queue.stats().open()).isPositive();
+    TestProcessors.Recording second = new TestProcessors.Recording("work", t -> "");
+    try (BatchEngine b = engine("b", queue, second)) {
+      assertThat(b.start(List.of()).await().status()).isEqualTo(BatchStatus.COMPLETED);
+    }
+    assertThat(first.order.size() + second.order.size()).isEqualTo(TASKS);
+    assertThat(queue.stats().count(TaskState.SUCCEEDED)).isEqualTo(TASKS);
+  }
+
+  @Test
   void shouldEndLeftWithNothingToDoWhenTheRunHadEnded() {
     // Given a run that completed
     MemoryTaskQueue queue = new MemoryTaskQueue();

@@ -418,7 +418,11 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
   @Override
   public void close() {
     if (started.get() && !finished.get()) {
-      cancel();
+      if (settings.ownsQueue()) {
+        cancel();
+      } else {
+        leave(); // a queue given to the engine may be shared: its work is not ours to cancel
+      }
     }
     Thread sup = supervisor;
     if (sup != null) {
