@@ -239,8 +239,8 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
       try {
         return s.awaitClaimable(SIGNALLED_WAIT_MILLIS, TimeUnit.MILLISECONDS);
       } catch (RuntimeException e) {
-        if (stopping) {
-          return false; // e.g. the wake interrupted the queue's own wait for a connection
+        if (stopping || Thread.currentThread().isInterrupted()) {
+          return false; // a wake interrupted the queue's own wait, e.g. for a pooled connection
         }
         throw e;
       }
