@@ -53,9 +53,7 @@ public record Task(
   /** Checks every field; see {@link InvalidInputException} for the message form. */
   public Task {
     requireKey("id", id);
-    if (!isValidType(type)) {
-      throw new InvalidInputException("type", type, TYPE_RULE);
-    }
+    requireType("type", type);
     requireKey("dedupeKey", dedupeKey);
     if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
       throw new InvalidInputException(
@@ -112,6 +110,21 @@ public record Task(
       }
     }
     return true;
+  }
+
+  /**
+   * Checks that a string is a valid task type ({@link #isValidType}).
+   *
+   * @param field the field to name in the error, e.g. {@code taskType}
+   * @param type the string, may be null
+   * @return the type
+   * @throws InvalidInputException naming {@code field} if it is not a valid task type
+   */
+  public static String requireType(String field, String type) {
+    if (!isValidType(type)) {
+      throw new InvalidInputException(field, type, TYPE_RULE);
+    }
+    return type;
   }
 
   private static void requireKey(String field, String value) {

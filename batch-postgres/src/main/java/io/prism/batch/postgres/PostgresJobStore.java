@@ -301,9 +301,7 @@ public final class PostgresJobStore extends StoreSupport implements JobStore {
   }
 
   private boolean changePausedType(String taskType, String statement, String verb) {
-    if (!Task.isValidType(taskType)) {
-      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
-    }
+    Task.requireType("taskType", taskType);
     ensureOpen();
     return Sql.call(verb + " task type " + taskType, () -> jdbi.withHandle(h ->
         h.createUpdate(statement).bind("type", taskType).execute())) > 0;

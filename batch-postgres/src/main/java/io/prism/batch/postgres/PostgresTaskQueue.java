@@ -713,9 +713,7 @@ public final class PostgresTaskQueue extends StoreSupport implements TaskQueue, 
   }
 
   private boolean changePause(String taskType, boolean pause) {
-    if (!Task.isValidType(taskType)) {
-      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
-    }
+    Task.requireType("taskType", taskType);
     ensureOpen();
     String what = (pause ? "pause" : "resume") + " task type " + taskType;
     int changed = call(what, () -> jdbi.withHandle(h -> pause

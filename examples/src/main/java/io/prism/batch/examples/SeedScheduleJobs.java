@@ -89,12 +89,8 @@ final class SeedScheduleJobs {
    * the control can cancel it.
    */
   FireAction action(String name, JobControl control) {
-    Consumer<ScheduleFire> work = work(name);
-    if (name.equals(PERFORMANCE_REPORT)) {
-      work = work.andThen(fire -> rollUpMetrics(fire, control));
-    }
-    Consumer<ScheduleFire> run = work;
-    return fire -> control.runHere(() -> run.accept(fire));
+    Consumer<ScheduleFire> work = work(name, control);
+    return fire -> control.runHere(() -> work.accept(fire));
   }
 
   private void rollUpMetrics(ScheduleFire fire, JobControl control) {
@@ -111,13 +107,18 @@ final class SeedScheduleJobs {
     }
   }
 
-  private Consumer<ScheduleFire> work(String name) {
+  private Consumer<ScheduleFire> work(String name, JobControl control) {
     Task task = extra.get(name);
+    Consumer<ScheduleFire> extraWork = fire -> {
+      log(fire, task.what());
+      task.run().run();
+    };
+    if (name.equals(PERFORMANCE_REPORT)) {
+      Consumer<ScheduleFire> rollUp = fire -> rollUpMetrics(fire, control);
+      return task == null ? rollUp : extraWork.andThen(rollUp);
+    }
     if (task != null) {
-      return fire -> {
-        log(fire, task.what());
-        task.run().run();
-      };
+      return extraWork;
     }
     if (name.startsWith("priority_batches.level_")) {
       int priority = Integer.parseInt(name.substring(name.length() - 1));
@@ -150,9 +151,6 @@ final class SeedScheduleJobs {
         log(fire, "scanning " + stocks.size() + " stocks");
         done(fire, jobs.marketScan(stocks, DataTypes.defaults().names()));
       };
-    }
-    if (name.equals(PERFORMANCE_REPORT)) {
-      return fire -> { };
     }
     return fire -> log(fire, "would run " + name + " (not part of this example)");
   }

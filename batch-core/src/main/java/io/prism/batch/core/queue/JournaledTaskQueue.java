@@ -418,9 +418,7 @@ public final class JournaledTaskQueue implements TaskQueue, SignallingQueue {
 
   /** Writes the new set of paused types first, so a failed write changes nothing. */
   private boolean changePausedTypes(String taskType, boolean pause) {
-    if (!Task.isValidType(taskType)) {
-      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
-    }
+    Task.requireType("taskType", taskType);
     synchronized (pausedTypesWrites) {
       Set<String> types = new TreeSet<>(core.pausedTypes());
       if (!(pause ? types.add(taskType) : types.remove(taskType))) {

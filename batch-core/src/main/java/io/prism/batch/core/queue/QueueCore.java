@@ -378,7 +378,7 @@ final class QueueCore {
   }
 
   boolean pauseType(String taskType) {
-    requireType(taskType);
+    Task.requireType("taskType", taskType);
     lock.lock();
     try {
       checkOpen();
@@ -399,7 +399,7 @@ final class QueueCore {
   }
 
   boolean resumeType(String taskType) {
-    requireType(taskType);
+    Task.requireType("taskType", taskType);
     lock.lock();
     try {
       checkOpen();
@@ -704,12 +704,6 @@ final class QueueCore {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the task queue is closed");
-    }
-  }
-
-  private static void requireType(String taskType) {
-    if (!Task.isValidType(taskType)) {
-      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
     }
   }
 

@@ -295,9 +295,7 @@ public final class FileJobStore implements JobStore {
 
   /** Writes the new set first, so a failed write changes nothing. */
   private boolean changePausedTypes(String taskType, boolean pause) {
-    if (!Task.isValidType(taskType)) {
-      throw new InvalidInputException("taskType", taskType, Task.TYPE_RULE);
-    }
+    Task.requireType("taskType", taskType);
     lock.writeLock().lock();
     try {
       ensureOpen();

@@ -74,8 +74,6 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
   volatile BatchStatus status = BatchStatus.CREATED;
   volatile boolean paused;
   volatile boolean stopping;
-  /** Set with {@link #stopping} by {@link #leave()}: stop without cancelling anything. */
-  volatile boolean leaving;
   private volatile BatchStatus stopStatus;
   private volatile boolean resumed;
   private volatile Instant startedAt;
@@ -336,7 +334,7 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
 
   /** Whether workers must cancel what they hold: the batch is stopping, and not by leaving. */
   boolean cancelling() {
-    return stopping && !leaving;
+    return stopping && stopStatus != BatchStatus.LEFT; // stopStatus is set before stopping
   }
 
   private void stop(BatchStatus finalStatus, String why) {
@@ -353,7 +351,6 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
         return;
       }
       stopStatus = finalStatus;
-      leaving = finalStatus == BatchStatus.LEFT;
       stopping = true;
     }
     LOG.info("batch {} {}: stopping workers", batchId(), why);
@@ -363,7 +360,7 @@ public final class DefaultBatchEngine implements BatchEngine, BatchRun {
     } finally {
       pauseLock.unlock();
     }
-    if (!leaving) {
+    if (finalStatus != BatchStatus.LEFT) {
       int n = queue.cancelPending();
       progress.cancelled(n, false);
       for (Worker w : workers) {
